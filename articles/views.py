@@ -1,0 +1,167 @@
+import json
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
+from django.views.generic import DetailView, ListView
+
+from bookings.models import Service
+
+from .models import Article, Category
+
+MAX_SEARCH_WORDS = 8
+
+# JSON inside <script> must not be able to close the element or open a comment.
+_JSON_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    ord("\u2028"): "\\u2028",
+    ord("\u2029"): "\\u2029",
+}
+
+
+def absolute_url(path: str) -> str:
+    """A site path (or an already absolute URL, e.g. media on a CDN) as an absolute URL."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.SITE_URL + path
+
+
+def json_ld(data: dict) -> SafeString:
+    """Serialise structured data for a <script type="application/ld+json"> element."""
+    text = json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
+    # Safe: no <, > or & is left, so the text cannot end the element or start markup.
+    return mark_safe(text)  # nosec B308 B703
+
+
+def article_json_ld(article: Article) -> SafeString:
+    url = absolute_url(article.get_absolute_url())
+    publisher = {
+        "@type": "Organization",
+        "name": settings.CLINIC["name"],
+        "url": settings.SITE_URL + "/",
+    }
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": article.title,
+        "description": article.meta_description,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "dateModified": timezone.localtime(article.updated_at).isoformat(),
+        "articleSection": article.category.name,
+        "author": (
+            {"@type": "Person", "name": article.author_name} if article.author_name else publisher
+        ),
+        "publisher": publisher,
+    }
+    if article.published_at:
+        data["datePublished"] = timezone.localtime(article.published_at).isoformat()
+    if article.cover_image:
+        data["image"] = absolute_url(article.cover_image.url)
+    return json_ld(data)
+
+
+class ArticleListView(ListView):
+    """Published articles, newest first; `?category=<slug>` and `?q=` narrow the list."""
+
+    paginate_by = 10
+    context_object_name = "articles"
+    template_name = "articles/article_list.html"
+
+    def get_category(self) -> Category | None:
+        slug = self.request.GET.get("category", "").strip()
+        return get_object_or_404(Category, slug=slug) if slug else None
+
+    @cached_property
+    def category(self) -> Category | None:
+        return self.get_category()
+
+    @cached_property
+    def query(self) -> str:
+        return " ".join(self.request.GET.get("q", "").split())[:200]
+
+    def get_queryset(self):
+        articles = Article.objects.published(timezone.now()).select_related("category", "author")
+        if self.category is not None:
+            articles = articles.filter(category=self.category)
+        for word in self.query.split()[:MAX_SEARCH_WORDS]:
+            articles = articles.filter(
+                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+            )
+        return articles
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        canonical_path = self.category.get_absolute_url() if self.category else self.request.path
+        page = context["page_obj"]
+        if page is not None and page.number > 1:
+            canonical_path += f"?page={page.number}"
+        context.update(
+            category=self.category,
+            categories=Category.objects.all(),
+            query=self.query,
+            is_filtered=bool(self.query) or self.category is not None,
+            canonical_url=absolute_url(canonical_path),
+        )
+        return context
+
+
+class CategoryArticleListView(ArticleListView):
+    """One topic's published articles at /articles/category/<slug>/."""
+
+    def get_category(self) -> Category:
+        return get_object_or_404(Category, slug=self.kwargs["slug"])
+
+
+class ArticleDetailView(DetailView):
+    """An article; staff also see drafts and scheduled articles here, marked as previews."""
+
+    context_object_name = "article"
+
+    @cached_property
+    def now(self) -> datetime:
+        return timezone.now()
+
+    def get_queryset(self):
+        return (
+            Article.objects.visible_to(self.request.user, now=self.now)
+            .select_related("category", "author")
+            .prefetch_related(
+                Prefetch(
+                    "related_services", queryset=Service.objects.active(), to_attr="cta_services"
+                )
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        context.update(
+            is_preview=not article.is_published(self.now),
+            is_scheduled=article.is_scheduled(self.now),
+            canonical_url=absolute_url(article.get_absolute_url()),
+            cover_url=absolute_url(article.cover_image.url) if article.cover_image else "",
+            json_ld=article_json_ld(article),
+            related_articles=(
+                Article.objects.published(self.now)
+                .filter(category=article.category_id)
+                .exclude(pk=article.pk)
+                .select_related("category")[:3]
+            ),
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_preview"]:
+            # A preview must never be cached by a proxy or indexed by a search engine.
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response

@@ -1,0 +1,270 @@
+"""The demo clinic in Billings: services, team, logins, schedules and a working week of bookings.
+
+Idempotent: rows are found by slug, username or email and created only when missing, so a
+second run changes nothing (and never overwrites what staff have edited since).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from clinic import demo_content
+
+from . import availability
+from .models import (
+    Booking,
+    BookingPolicy,
+    Client,
+    Closure,
+    Service,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
+from .schedules import clinic_tz, load_schedules, therapists_with_hours
+
+# Published demo logins, for local use only.
+DEMO_PASSWORD = "massage-demo"  # noqa: S105  # nosec B105
+OWNER = "owner"
+FRONT_DESK = "frontdesk"
+
+THERAPIST_PERMISSIONS = {
+    "therapist": ["view", "change"],
+    "workinghours": ["view", "add", "change", "delete"],
+    "timeoff": ["view", "add", "change", "delete"],
+    "booking": ["view", "change"],
+    "client": ["view"],
+    "service": ["view"],
+    "bookingchange": ["view"],
+}
+FRONT_DESK_PERMISSIONS = {
+    "therapist": ["view", "add", "change"],
+    "workinghours": ["view", "add", "change", "delete"],
+    "timeoff": ["view", "add", "change", "delete"],
+    "closure": ["view", "add", "change", "delete"],
+    "booking": ["view", "add", "change"],
+    "client": ["view", "add", "change"],
+    "service": ["view", "add", "change"],
+    "bookingpolicy": ["view", "change"],
+    "bookingchange": ["view"],
+}
+
+
+def ensure_groups() -> dict[str, Group]:
+    """The staff roles with their permissions (the row limits live in the admin)."""
+    groups = {}
+    for name, spec in [
+        ("Therapist", THERAPIST_PERMISSIONS),
+        ("Front desk", FRONT_DESK_PERMISSIONS),
+    ]:
+        group, _ = Group.objects.get_or_create(name=name)
+        codenames = [f"{action}_{model}" for model, actions in spec.items() for action in actions]
+        wanted = Permission.objects.filter(
+            content_type__app_label="bookings", codename__in=codenames
+        )
+        group.permissions.add(*wanted)
+        groups[name] = group
+    return groups
+
+
+def _user(username: str, *, email: str, first_name: str = "", last_name: str = "", **flags):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"email": email, "first_name": first_name, "last_name": last_name, **flags},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user, created
+
+
+def seed_clinic(*, now: datetime) -> dict:
+    """Create the demo clinic. Returns what was created, for the command to report."""
+    created = {"services": 0, "therapists": 0, "bookings": 0, "users": []}
+    with transaction.atomic():
+        if not BookingPolicy.objects.exists():
+            BookingPolicy().save()
+        groups = ensure_groups()
+
+        services = {}
+        for spec in demo_content.SERVICES:
+            service, was_created = Service.objects.get_or_create(
+                slug=spec["slug"],
+                defaults={
+                    "name": spec["name"],
+                    "kind": spec["kind"],
+                    "summary": spec["summary"],
+                    "description": spec["description"],
+                    "techniques": "\n".join(spec["techniques"]),
+                    "who_it_helps": "\n".join(spec["who_it_helps"]),
+                    "what_to_expect": spec["what_to_expect"],
+                    "duration": spec["duration"],
+                    "price": spec["price"],
+                    "buffer_after": spec["buffer"],
+                    "order": spec["order"],
+                },
+            )
+            services[service.slug] = service
+            created["services"] += was_created
+
+        owner, was_created = _user(
+            OWNER,
+            email="owner@rimrockmassage.example",
+            first_name="Clinic",
+            last_name="Owner",
+            is_staff=True,
+            is_superuser=True,
+        )
+        if was_created:
+            created["users"].append(OWNER)
+        desk, was_created = _user(
+            FRONT_DESK,
+            email="frontdesk@rimrockmassage.example",
+            first_name="Front",
+            last_name="Desk",
+            is_staff=True,
+        )
+        desk.groups.add(groups["Front desk"])
+        if was_created:
+            created["users"].append(FRONT_DESK)
+
+        authors = {OWNER: owner}
+        for order, spec in enumerate(demo_content.THERAPISTS):
+            first, _, last = spec["name"].partition(" ")
+            user, was_created = _user(
+                spec["username"],
+                email=spec["email"],
+                first_name=first,
+                last_name=last,
+                is_staff=True,
+            )
+            user.groups.add(groups["Therapist"])
+            authors[spec["username"]] = user
+            if was_created:
+                created["users"].append(spec["username"])
+            therapist, was_created = Therapist.objects.get_or_create(
+                slug=spec["slug"],
+                defaults={
+                    "user": user,
+                    "name": spec["name"],
+                    "email": spec["email"],
+                    "bio": spec["bio"],
+                    "credentials": spec["credentials"],
+                    "years_experience": spec["years_experience"],
+                    "techniques": "\n".join(spec["techniques"]),
+                    "order": order,
+                },
+            )
+            if was_created:
+                created["therapists"] += 1
+                therapist.services.set([services[slug] for slug in spec["services"]])
+                WorkingHours.objects.bulk_create(
+                    WorkingHours(
+                        therapist=therapist,
+                        weekday=weekday,
+                        start=time.fromisoformat(start),
+                        end=time.fromisoformat(end),
+                    )
+                    for weekday, intervals in spec["hours"].items()
+                    for start, end in intervals
+                )
+
+        if not Closure.objects.exists():
+            _seed_closures(now)
+        if not Booking.objects.exists():
+            created["bookings"] = _seed_bookings(now=now, services=list(services.values()))
+
+        from articles.demo import seed_articles
+
+        created["articles"] = seed_articles(authors=authors, services=services, now=now)
+    return created
+
+
+def _seed_closures(now: datetime) -> None:
+    tz = clinic_tz()
+    today = now.astimezone(tz).date()
+    for month, day, reason in [
+        (12, 25, "Christmas Day"),
+        (1, 1, "New Year's Day"),
+        (7, 4, "Independence Day"),
+    ]:
+        holiday = date(today.year, month, day)
+        if holiday < today:
+            holiday = date(today.year + 1, month, day)
+        start = datetime.combine(holiday, time.min, tzinfo=tz)
+        Closure.objects.create(start=start, end=start + timedelta(days=1), reason=reason)
+
+
+def _seed_bookings(*, now: datetime, services: list[Service]) -> int:
+    """Past and upcoming sessions for every therapist, placed only in genuinely free times."""
+    rng = random.Random(2026)  # noqa: S311  # nosec B311 - demo data, not security
+    tz = clinic_tz()
+    today = now.astimezone(tz).date()
+    first, last = today - timedelta(days=21), today + timedelta(days=21)
+    clients = [
+        Client.objects.get_or_create(
+            email=spec["email"], defaults={"name": spec["name"], "phone": spec["phone"]}
+        )[0]
+        for spec in demo_content.CLIENTS
+    ]
+    therapists = list(
+        therapists_with_hours(Therapist.objects.active().prefetch_related("services"))
+    )
+    # Each therapist sees a few regulars, so client histories and row limits are realistic.
+    regulars = {t.pk: rng.sample(clients, 5) for t in therapists}
+    # A little time off, so the agenda shows it.
+    for therapist in therapists[:1]:
+        off_day = today + timedelta(days=9)
+        TimeOff.objects.get_or_create(
+            therapist=therapist,
+            start=datetime.combine(off_day, time(12, 0), tzinfo=tz),
+            end=datetime.combine(off_day, time(17, 0), tzinfo=tz),
+            defaults={"reason": "Continuing education course"},
+        )
+    rules = availability.Rules(horizon=timedelta(days=400), notice=timedelta())
+    count = 0
+    for therapist in therapists:
+        offered = [s for s in therapist.services.all() if s.active]
+        day = first
+        while day <= last:
+            loaded = load_schedules([therapist], day, day, tz=tz)
+            for _ in range(rng.choice([0, 1, 2, 2, 3])):
+                service = rng.choice(offered)
+                starts = availability.free_starts(
+                    loaded.schedules[0],
+                    duration=service.length,
+                    buffer=service.buffer,
+                    first=day,
+                    last=day,
+                    now=datetime.combine(day, time.min, tzinfo=tz) - timedelta(days=1),
+                    rules=rules,
+                    tz=tz,
+                )
+                starts = [s for s in starts if s.minute in (0, 30)]
+                if not starts:
+                    break
+                start = rng.choice(starts)
+                booking = Booking(
+                    client=rng.choice(regulars[therapist.pk]),
+                    service=service,
+                    therapist=therapist,
+                    notes=rng.choice([""] * 3 + demo_content.BOOKING_NOTES),
+                    source=rng.choice([Booking.Source.ONLINE] * 3 + [Booking.Source.STAFF]),
+                )
+                booking.set_times(start)
+                if booking.end <= now:
+                    booking.status = rng.choice(
+                        [Booking.Status.COMPLETED] * 8 + [Booking.Status.NO_SHOW]
+                    )
+                    booking.reminded_at = booking.start - timedelta(hours=24)
+                booking.save()
+                loaded.schedules[0].booked.append((booking.start, booking.blocked_until))
+                count += 1
+            day += timedelta(days=1)
+    return count

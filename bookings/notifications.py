@@ -1,0 +1,211 @@
+"""Emails and calendar files about bookings.
+
+Called after the booking's transaction has committed (`transaction.on_commit`), so a
+rolled-back booking never sends mail. A failed send is logged by reference only: no names,
+addresses or notes in logs.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from .models import Booking, BookingPolicy
+from .schedules import clinic_tz
+
+logger = logging.getLogger(__name__)
+
+
+def clinic_address() -> str:
+    clinic = settings.CLINIC
+    return (
+        f"{clinic['name']}, {clinic['street']}, "
+        f"{clinic['city']}, {clinic['region']} {clinic['postal_code']}"
+    )
+
+
+def manage_url(booking: Booking) -> str:
+    return settings.SITE_URL + booking.get_absolute_url()
+
+
+def calendar_file(booking: Booking, *, now: datetime | None = None) -> bytes:
+    """An RFC 5545 calendar for one booking: stable UID, rising SEQUENCE, CANCEL when cancelled."""
+    cancelled = booking.status == Booking.Status.CANCELLED
+    calendar = Calendar()
+    calendar.add("prodid", "-//Rimrock Massage & Bodywork//Bookings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    calendar.add("x-wr-timezone", str(clinic_tz()))
+    calendar.add_component(booking_event(booking, now=now))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def booking_event(
+    booking: Booking, *, now: datetime | None = None, for_therapist: bool = False
+) -> Event:
+    tz = clinic_tz()
+    cancelled = booking.status == Booking.Status.CANCELLED
+    event = Event()
+    event.add("uid", f"booking-{booking.reference}@{settings.SITE_URL.split('://')[-1]}")
+    event.add("sequence", booking.sequence)
+    event.add("dtstamp", (now or timezone.now()).astimezone(UTC))
+    event.add("dtstart", booking.start.astimezone(tz))
+    event.add("dtend", booking.end.astimezone(tz))
+    if for_therapist:
+        summary = f"{booking.client.name}: {booking.service}"
+    else:
+        summary = _("%(service)s with %(therapist)s") % {
+            "service": booking.service,
+            "therapist": booking.therapist.name,
+        }
+    event.add("summary", summary)
+    event.add("location", clinic_address())
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    organizer = vCalAddress(f"mailto:{settings.CLINIC['email']}")
+    organizer.params["cn"] = vText(settings.CLINIC["name"])
+    event.add("organizer", organizer)
+    if for_therapist:
+        event.add("description", _("Reference %(ref)s") % {"ref": booking.reference})
+    else:
+        event.add(
+            "description",
+            _("Reference %(ref)s. To cancel or reschedule: %(url)s")
+            % {"ref": booking.reference, "url": manage_url(booking)},
+        )
+        event.add("url", manage_url(booking))
+    return event
+
+
+def google_calendar_url(booking: Booking) -> str:
+    fmt = "%Y%m%dT%H%M%SZ"
+    params = {
+        "action": "TEMPLATE",
+        "text": _("%(service)s with %(therapist)s")
+        % {"service": booking.service, "therapist": booking.therapist.name},
+        "dates": f"{booking.start.astimezone(UTC):{fmt}}/{booking.end.astimezone(UTC):{fmt}}",
+        "details": _("Reference %(ref)s. Manage your booking: %(url)s")
+        % {"ref": booking.reference, "url": manage_url(booking)},
+        "location": clinic_address(),
+        "ctz": str(clinic_tz()),
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(params)
+
+
+def _send(template: str, subject: str, to: str, context: dict, *, ics: bytes | None = None) -> None:
+    context = {
+        "clinic": settings.CLINIC,
+        "clinic_address": clinic_address(),
+        "site_url": settings.SITE_URL,
+        "admin_url": settings.ADMIN_URL,
+        "policy_hours": BookingPolicy.load().cancellation_window,
+        **context,
+    }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{template}.txt", context),
+        to=[to],
+        reply_to=[settings.CLINIC["email"]],
+    )
+    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    if ics is not None:
+        method = "CANCEL" if b"METHOD:CANCEL" in ics else "PUBLISH"
+        message.attach("booking.ics", ics, f"text/calendar; charset=utf-8; method={method}")
+    try:
+        message.send()
+    except Exception:  # A mail outage must not undo or break a committed booking.
+        logger.exception(
+            "Email %s for booking %s could not be sent", template, context["booking"].reference
+        )
+
+
+def _when(booking: Booking) -> str:
+    local = booking.start.astimezone(clinic_tz())
+    return f"{local:%a %b} {local.day}, {local:%I:%M %p}".replace(" 0", " ")
+
+
+def _client(booking: Booking, kind: str, subject: str, **extra) -> None:
+    with_ics = kind in {"confirmed", "rescheduled", "cancelled"}
+    _send(
+        "client_booking",
+        subject,
+        booking.client.email,
+        {"booking": booking, "kind": kind, "manage_url": manage_url(booking), **extra},
+        ics=calendar_file(booking) if with_ics else None,
+    )
+
+
+def _therapist(booking: Booking, kind: str, subject: str, **extra) -> None:
+    if not booking.therapist.email:
+        return
+    _send(
+        "therapist_booking",
+        subject,
+        booking.therapist.email,
+        {"booking": booking, "kind": kind, **extra},
+    )
+
+
+def booking_created(booking: Booking) -> None:
+    when = _when(booking)
+    _client(
+        booking,
+        "confirmed",
+        _("Booking confirmed: %(service)s, %(when)s")
+        % {"service": booking.service.name, "when": when},
+    )
+    _therapist(
+        booking,
+        "new",
+        _("New booking: %(when)s, %(service)s") % {"service": booking.service, "when": when},
+    )
+
+
+def booking_rescheduled(booking: Booking, previous: datetime) -> None:
+    when = _when(booking)
+    _client(
+        booking,
+        "rescheduled",
+        _("Booking moved: %(service)s, now %(when)s")
+        % {"service": booking.service.name, "when": when},
+        previous=previous,
+    )
+    _therapist(
+        booking,
+        "rescheduled",
+        _("Booking moved to %(when)s: %(service)s") % {"service": booking.service, "when": when},
+        previous=previous,
+    )
+
+
+def booking_cancelled(booking: Booking, *, by_staff: bool = False) -> None:
+    when = _when(booking)
+    _client(
+        booking,
+        "cancelled",
+        _("Booking cancelled: %(service)s, %(when)s")
+        % {"service": booking.service.name, "when": when},
+        by_staff=by_staff,
+    )
+    _therapist(
+        booking,
+        "cancelled",
+        _("Booking cancelled: %(when)s, %(service)s") % {"service": booking.service, "when": when},
+    )
+
+
+def booking_reminder(booking: Booking) -> None:
+    _client(
+        booking,
+        "reminder",
+        _("Reminder: %(service)s on %(when)s")
+        % {"service": booking.service.name, "when": _when(booking)},
+    )

@@ -1,0 +1,339 @@
+"""Writes that touch bookings: create, reschedule, cancel, change status.
+
+The guarantee: no two active bookings of one therapist overlap (session plus cleanup).
+Every write runs in `transaction.atomic()`, locks the therapists it may book before it
+checks the slot again with the availability engine, then saves. PostgreSQL backs this with
+an exclusion constraint; SQLite serialises writing transactions (IMMEDIATE). Emails go out
+after commit, never inside the lock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from . import availability, notifications
+from .models import Booking, BookingChange, BookingPolicy, Client, Service, Therapist
+from .schedules import clinic_tz, load_schedules, rules_from, therapists_with_hours
+
+
+class BookingError(Exception):
+    """A booking request that cannot be honoured, with a message for the person asking."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class SlotUnavailable(BookingError):
+    """The chosen time is not (or no longer) free."""
+
+
+def unavailable_message(code: str, *, policy: BookingPolicy, therapist: Therapist | None) -> str:
+    who = therapist.first_name if therapist else _("The therapist")
+    messages = {
+        "past": _("That time has already passed. Please choose a time from the list."),
+        "notice": _(
+            "Online bookings need at least %(minutes)d minutes' notice. Please choose a later "
+            "time, or call us and we will try to fit you in."
+        )
+        % {"minutes": policy.min_notice},
+        "horizon": _(
+            "We take online bookings up to %(days)d days ahead. Please choose an earlier day."
+        )
+        % {"days": policy.horizon_days},
+        "hours": _("%(who)s is not working at that time. Please choose a time from the list.")
+        % {"who": who},
+        "off_grid": _("Sessions start every %(step)d minutes. Please choose a time from the list.")
+        % {"step": policy.slot_step},
+        "time_off": _("%(who)s is away at that time. Please choose another time.") % {"who": who},
+        "booked": _(
+            "Sorry, that time has just been booked by someone else. "
+            "Here are the nearest free times."
+        ),
+        "nobody": _(
+            "Sorry, no therapist is free at that time any more. Here are the nearest free times."
+        ),
+    }
+    return messages[code]
+
+
+def _lock_therapists(therapists: list[Therapist]) -> None:
+    # Lock the therapists' rows (in id order, so two requests never deadlock) before the
+    # re-check: a second booking for the same therapists waits here until we commit.
+    ids = sorted(t.pk for t in therapists)
+    list(Therapist.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+def _check(
+    candidates: list[Therapist],
+    *,
+    service: Service,
+    start: datetime,
+    now: datetime,
+    policy: BookingPolicy,
+    override_hours: bool = False,
+    exclude: Booking | None = None,
+) -> Therapist:
+    """The therapist to book at `start`, or SlotUnavailable. Call it under the lock."""
+    tz = clinic_tz()
+    day = start.astimezone(tz).date()
+    loaded = load_schedules(candidates, day, day, exclude_booking=exclude, tz=tz)
+    rules = rules_from(policy)
+    if override_hours:
+        # Staff may book outside hours and policy, never over another booking.
+        rules = availability.Rules(
+            step=timedelta(minutes=1), notice=timedelta(), horizon=timedelta(days=3650)
+        )
+    reasons = {}
+    for therapist, schedule in zip(candidates, loaded.schedules, strict=True):
+        if override_hours:
+            if start < now - timedelta(days=1):
+                reasons[therapist.pk] = "past"
+            elif availability.clashes_with_bookings(
+                schedule, start, start + service.length + service.buffer
+            ):
+                reasons[therapist.pk] = "booked"
+            else:
+                reasons[therapist.pk] = None
+            continue
+        reasons[therapist.pk] = availability.why_unavailable(
+            schedule,
+            start,
+            duration=service.length,
+            buffer=service.buffer,
+            now=now,
+            rules=rules,
+            tz=tz,
+        )
+    free = [t for t in candidates if reasons[t.pk] is None]
+    if free:
+        # Spread the day's work: the therapist with the fewest sessions that day.
+        return min(free, key=lambda t: (loaded.load.get(t.slug, {}).get(day, 0), t.order, t.pk))
+    if len(candidates) == 1:
+        code = reasons[candidates[0].pk]
+        raise SlotUnavailable(
+            unavailable_message(code, policy=policy, therapist=candidates[0]), code
+        )
+    codes = set(reasons.values())
+    code = codes.pop() if len(codes) == 1 else "nobody"
+    if code in {"hours", "time_off", "booked"}:
+        code = "nobody"
+    raise SlotUnavailable(unavailable_message(code, policy=policy, therapist=None), code)
+
+
+def _candidates(service: Service, therapist: Therapist | None) -> list[Therapist]:
+    if not service.active:
+        raise BookingError(
+            _("This service is not available for online booking."), "inactive_service"
+        )
+    qualified = therapists_with_hours(Therapist.objects.offering(service).order_by("pk"))
+    if therapist is not None:
+        qualified = qualified.filter(pk=therapist.pk)
+    candidates = list(qualified)
+    if not candidates:
+        if therapist is not None:
+            raise BookingError(
+                _("%(name)s does not offer this service. Please choose another therapist.")
+                % {"name": therapist.name},
+                "not_offered",
+            )
+        raise BookingError(_("No therapist offers this service at the moment."), "not_offered")
+    return candidates
+
+
+def client_for(*, name: str, email: str, phone: str) -> Client:
+    """The client with this email (one row per person), with their latest name and phone."""
+    email = email.strip().lower()
+    client, created = Client.objects.get_or_create(
+        email=email, defaults={"name": name, "phone": phone}
+    )
+    if not created and (client.name != name or client.phone != phone):
+        client.name, client.phone = name, phone
+        client.save(update_fields=["name", "phone"])
+    return client
+
+
+def booking_create(
+    *,
+    service: Service,
+    therapist: Therapist | None,
+    start: datetime,
+    name: str,
+    email: str,
+    phone: str,
+    notes: str = "",
+    now: datetime,
+    source: str = Booking.Source.ONLINE,
+    override_hours: bool = False,
+    by: AbstractBaseUser | None = None,
+) -> Booking:
+    """Book `service` at `start` with `therapist`, or with the least busy free one if None.
+
+    Guarantees: the booking is saved only if the slot is free when checked under the lock
+    (SlotUnavailable otherwise, nothing written); the client and therapist are emailed once
+    the transaction has committed.
+    """
+    candidates = _candidates(service, therapist)
+    policy = BookingPolicy.load()
+    with transaction.atomic():
+        _lock_therapists(candidates)
+        chosen = _check(
+            candidates,
+            service=service,
+            start=start,
+            now=now,
+            policy=policy,
+            override_hours=override_hours,
+        )
+        client = client_for(name=name, email=email, phone=phone)
+        booking = Booking(
+            client=client, service=service, therapist=chosen, notes=notes, source=source
+        )
+        booking.set_times(start)
+        _save_guarded(booking)
+        _record(booking, by, _("Booked"), now)
+    transaction.on_commit(lambda: notifications.booking_created(booking))
+    return booking
+
+
+def _save_guarded(booking: Booking) -> None:
+    booking.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as error:
+        # The PostgreSQL exclusion constraint: only reachable if the lock was bypassed.
+        if "booking_no_overlap" in str(error):
+            raise SlotUnavailable(_("Sorry, that time has just been booked."), "booked") from error
+        raise
+
+
+def _record(booking: Booking, by, action: str, now: datetime) -> None:
+    if by is not None and getattr(by, "is_authenticated", False):
+        BookingChange.objects.create(booking=booking, user=by, at=now, action=action)
+
+
+def can_client_change(booking: Booking, *, now: datetime, policy: BookingPolicy) -> str | None:
+    """Why a client may not change this booking online, as a code; None when they may."""
+    if booking.status == Booking.Status.CANCELLED:
+        return "cancelled"
+    if booking.status != Booking.Status.CONFIRMED or booking.start <= now:
+        return "past"
+    if booking.start - now < policy.window:
+        return "window"
+    return None
+
+
+def booking_reschedule(
+    *,
+    booking: Booking,
+    start: datetime,
+    therapist: Therapist | None,
+    now: datetime,
+    by: AbstractBaseUser | None = None,
+) -> Booking:
+    """Move a confirmed booking to `start` (same service), keeping its link and reference.
+
+    The old time stays booked until the new one is saved, in one transaction: a failure
+    leaves the booking as it was. Clients may do this only outside the cancellation window.
+    """
+    policy = BookingPolicy.load()
+    candidates = _candidates(booking.service, therapist)
+    with transaction.atomic():
+        _lock_therapists([*candidates, booking.therapist])
+        booking = Booking.objects.select_related("service", "therapist", "client").get(
+            pk=booking.pk
+        )
+        if by is None:
+            refused = can_client_change(booking, now=now, policy=policy)
+            if refused:
+                raise BookingError(change_refused_message(refused, policy), refused)
+        elif booking.status != Booking.Status.CONFIRMED:
+            raise BookingError(_("Only confirmed bookings can be moved."), "not_confirmed")
+        chosen = _check(
+            candidates,
+            service=booking.service,
+            start=start,
+            now=now,
+            policy=policy,
+            exclude=booking,
+        )
+        previous = booking.start
+        booking.therapist = chosen
+        booking.set_times(start)
+        booking.sequence += 1
+        booking.reminded_at = None
+        _save_guarded(booking)
+        _record(booking, by, _("Moved from %(old)s") % {"old": _local(previous)}, now)
+    transaction.on_commit(lambda: notifications.booking_rescheduled(booking, previous))
+    return booking
+
+
+def booking_cancel(
+    *,
+    booking: Booking,
+    now: datetime,
+    reason: str = "",
+    by: AbstractBaseUser | None = None,
+) -> Booking:
+    """Cancel a booking; its time is free again at once. Clients: outside the window only."""
+    policy = BookingPolicy.load()
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update()
+            .select_related("service", "therapist", "client")
+            .get(pk=booking.pk)
+        )
+        if by is None:
+            refused = can_client_change(booking, now=now, policy=policy)
+            if refused:
+                raise BookingError(change_refused_message(refused, policy), refused)
+        elif booking.status == Booking.Status.CANCELLED:
+            raise BookingError(_("This booking is already cancelled."), "cancelled")
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = now
+        booking.cancel_reason = reason[:300]
+        booking.sequence += 1
+        booking.save()
+        _record(booking, by, _("Cancelled") + (f": {reason}" if reason else ""), now)
+    transaction.on_commit(lambda: notifications.booking_cancelled(booking, by_staff=by is not None))
+    return booking
+
+
+def booking_set_status(
+    *, booking: Booking, status: str, by: AbstractBaseUser, now: datetime
+) -> bool:
+    """Mark a session completed or no-show (staff). False when the booking is cancelled."""
+    with transaction.atomic():
+        updated = (
+            Booking.objects.filter(pk=booking.pk)
+            .exclude(status=Booking.Status.CANCELLED)
+            .exclude(status=status)
+            .update(status=status, updated_at=now)
+        )
+        if updated:
+            booking.status = status
+            _record(
+                booking, by, _("Marked %(status)s") % {"status": booking.get_status_display()}, now
+            )
+    return bool(updated)
+
+
+def change_refused_message(code: str, policy: BookingPolicy) -> str:
+    if code == "cancelled":
+        return _("This booking has been cancelled, so it can no longer be changed.")
+    if code == "past":
+        return _("This session has already taken place, so it can no longer be changed online.")
+    return _(
+        "Your session is less than %(hours)d hours away, so it can no longer be changed online. "
+        "Please call us and we will do our best to help."
+    ) % {"hours": policy.cancellation_window}
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(clinic_tz()).strftime("%a %b %d, %Y %I:%M %p %Z")

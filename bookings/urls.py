@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "bookings"
+
+urlpatterns = [
+    path("services/", views.ServiceListView.as_view(), name="services"),
+    path("services/<slug:slug>/", views.ServiceDetailView.as_view(), name="service_detail"),
+    path("therapists/", views.TherapistListView.as_view(), name="therapists"),
+    path("therapists/<slug:slug>/", views.TherapistDetailView.as_view(), name="therapist_detail"),
+    path("book/", views.book, name="book"),
+    path("book/<slug:slug>/", views.book_service, name="book_service"),
+    path("book/<slug:slug>/confirm/", views.confirm, name="confirm"),
+    path("bookings/<str:token>/", views.manage, name="manage"),
+    path("bookings/<str:token>/booking.ics", views.booking_ics, name="booking_ics"),
+    path("bookings/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("bookings/<str:token>/reschedule/", views.reschedule, name="reschedule"),
+    path(
+        "bookings/<str:token>/reschedule/confirm/",
+        views.reschedule_confirm,
+        name="reschedule_confirm",
+    ),
+    path("api/availability", views.api_availability, name="api_availability"),
+]

@@ -1,0 +1,36 @@
+"""Shared fixtures; the factories live in tests/factories.py."""
+
+import pytest
+from django.core.cache import cache
+
+from bookings.models import BookingPolicy
+from tests.factories import NOW, make_service, make_therapist
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def now():
+    return NOW
+
+
+@pytest.fixture
+def policy(db):
+    policy = BookingPolicy()
+    policy.save()
+    return policy
+
+
+@pytest.fixture
+def service(db):
+    return make_service()
+
+
+@pytest.fixture
+def therapist(db, service):
+    return make_therapist(services=[service])
