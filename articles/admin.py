@@ -25,7 +25,7 @@ class CategoryAdmin(admin.ModelAdmin):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "state", "category", "published_at", "updated_at", "preview_link"]
-    list_filter = ["status", "category", "author"]
+    list_filter = ["status", "category", ("author", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["category", "author"]
     search_fields = ["title", "summary", "body"]
     date_hierarchy = "published_at"
@@ -50,11 +50,6 @@ class ArticleAdmin(admin.ModelAdmin):
         initial.setdefault("author", request.user.pk)
         initial.setdefault("published_at", timezone.now())
         return initial
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "related_services":
-            kwargs["queryset"] = db_field.related_model.objects.active()
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:

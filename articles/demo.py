@@ -2,9 +2,10 @@
 
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.db import transaction
 
+from bookings.models import Service
 from clinic import demo_content
 
 from .models import Article, Category
@@ -42,7 +43,9 @@ def ensure_editor_group() -> Group:
 
 
 @transaction.atomic
-def seed_articles(*, authors: dict, services: dict, now: datetime) -> int:
+def seed_articles(
+    *, authors: dict[str, AbstractBaseUser], services: dict[str, Service], now: datetime
+) -> int:
     """Create the demo categories and articles from clinic/demo_content.py.
 
     Idempotent: rows are found by slug; a second run changes nothing (not even
@@ -72,13 +75,14 @@ def seed_articles(*, authors: dict, services: dict, now: datetime) -> int:
         }
         article = Article.objects.filter(slug=data["slug"]).first()
         if article is None:
-            article = Article(
-                slug=data["slug"],
-                published_at=now + timedelta(days=data["publish_offset_days"]),
-                **fields,
+            published_at = (now + timedelta(days=data["publish_offset_days"])).replace(
+                microsecond=0
             )
+            article = Article(slug=data["slug"], published_at=published_at, **fields)
             article.full_clean()
             article.save()
+            # A demo article looks as if it was last edited when it went out, not today.
+            Article.objects.filter(pk=article.pk).update(updated_at=min(published_at, now))
         else:
             _update(article, fields)
         article.related_services.set([services[slug] for slug in data["related_services"]])

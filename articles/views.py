@@ -54,7 +54,7 @@ def article_json_ld(article: Article) -> SafeString:
         "description": article.meta_description,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "dateModified": timezone.localtime(article.updated_at).isoformat(),
+        "dateModified": timezone.localtime(article.updated_at).isoformat(timespec="seconds"),
         "articleSection": article.category.name,
         "author": (
             {"@type": "Person", "name": article.author_name} if article.author_name else publisher
@@ -62,7 +62,9 @@ def article_json_ld(article: Article) -> SafeString:
         "publisher": publisher,
     }
     if article.published_at:
-        data["datePublished"] = timezone.localtime(article.published_at).isoformat()
+        data["datePublished"] = timezone.localtime(article.published_at).isoformat(
+            timespec="seconds"
+        )
     if article.cover_image:
         data["image"] = absolute_url(article.cover_image.url)
     return json_ld(data)

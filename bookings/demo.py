@@ -203,7 +203,7 @@ def _seed_closures(now: datetime) -> None:
 
 def _seed_bookings(*, now: datetime, services: list[Service]) -> int:
     """Past and upcoming sessions for every therapist, placed only in genuinely free times."""
-    rng = random.Random(2026)  # noqa: S311  # nosec B311 - demo data, not security
+    rng = random.Random(2026)  # noqa: S311  # nosec B311
     tz = clinic_tz()
     today = now.astimezone(tz).date()
     first, last = today - timedelta(days=21), today + timedelta(days=21)

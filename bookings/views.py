@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import groupby
 from urllib.parse import urlencode
@@ -188,7 +188,13 @@ def nearest_slots(
         exclude_booking=exclude_booking,
     )
     closest = sorted(slots, key=lambda slot: abs(slot.start - around))[:count]
-    return sorted(closest, key=lambda slot: slot.start)
+    return in_clinic_time(sorted(closest, key=lambda slot: slot.start))
+
+
+def in_clinic_time(slots: list[availability.Slot]) -> list[availability.Slot]:
+    """The same slots with clinic-time datetimes, for display and links (e.g. ...T10:00-07:00)."""
+    tz = clinic_tz()
+    return [replace(slot, start=slot.start.astimezone(tz), end=slot.end.astimezone(tz)) for slot in slots]
 
 
 def picker_context(request, service, *, now, policy, exclude_booking=None, fixed_therapist=None):
@@ -238,8 +244,8 @@ def picker_context(request, service, *, now, policy, exclude_booking=None, fixed
         exclude_booking=exclude_booking,
     )
     by_day: dict[date, list] = {}
-    for slot in slots:
-        by_day.setdefault(slot.start.astimezone(tz).date(), []).append(slot)
+    for slot in in_clinic_time(slots):
+        by_day.setdefault(slot.start.date(), []).append(slot)
     days = [
         Day(
             date=week_start + timedelta(days=offset),
@@ -616,7 +622,7 @@ def api_availability(request):
                     "end": slot.end.isoformat(),
                     "therapist": slot.therapist,
                 }
-                for slot in slots
+                for slot in in_clinic_time(slots)
             ],
         }
     )

@@ -6,6 +6,7 @@ DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -97,12 +98,16 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Serialise writing transactions: a booking's check-then-insert runs alone (DESIGN.md).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not memory, so tests that book from several threads use real locking.
+    # One file per test process, so no run ever meets another's leftover journal.
     DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("SQLITE_TEST_NAME", str(BASE_DIR / "test-db.sqlite3"))
+        "NAME": os.environ.get(
+            "SQLITE_TEST_NAME",
+            str(Path(tempfile.gettempdir()) / f"clinic-test-{os.getpid()}.sqlite3"),
+        )
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,5 +1,6 @@
 """Keyword-only factories for the clinic's rows, and clinic-time helpers, for every test."""
 
+import itertools
 from datetime import UTC, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -81,9 +82,11 @@ def make_therapist(
     return therapist
 
 
-def make_client(
-    *, name="Ruth Andersen", email="ruth@example.com", phone="(406) 555-0147"
-) -> Client:
+_client_numbers = itertools.count(1)
+
+
+def make_client(*, name="Ruth Andersen", email=None, phone="(406) 555-0147") -> Client:
+    email = email or f"client{next(_client_numbers)}@example.com"
     return Client.objects.create(name=name, email=email, phone=phone)
 
 

@@ -56,6 +56,7 @@ def test_seed_articles_creates_the_demo_content(authors, services):
 
     first = Article.objects.get(slug="how-massage-helps-sciatica")
     assert first.published_at == NOW - timedelta(days=60)
+    assert first.updated_at == first.published_at
     assert first.author == authors["maren"]
     assert first.category.slug == "sciatica"
     assert "<h2>What sciatica actually is</h2>" in first.body_html

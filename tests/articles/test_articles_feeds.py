@@ -100,4 +100,4 @@ def test_sitemap_sections(client, mixed_articles, make_service, make_therapist):
     assert f"{SITE}/articles/scheduled/" not in urls
     assert f"{SITE}{mixed_articles['older'].category.get_absolute_url()}" in urls
     newer = mixed_articles["newer"]
-    assert urls[f"{SITE}/articles/newer/"] == newer.updated_at.date().isoformat()
+    assert urls[f"{SITE}/articles/newer/"] == timezone.localdate(newer.updated_at).isoformat()

@@ -1,0 +1,181 @@
+"""bookings.services: the writes and the no-double-booking guarantee."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from bookings import services
+from bookings.models import Booking, Client
+from tests.factories import NOW, local, make_booking, make_service, make_therapist
+
+pytestmark = pytest.mark.django_db
+
+TUESDAY_10 = local("2026-12-08", "10:00")
+
+
+def book(service, therapist, start=TUESDAY_10, email="ruth@example.com", **kwargs):
+    return services.booking_create(
+        service=service,
+        therapist=therapist,
+        start=start,
+        name=kwargs.pop("name", "Ruth Andersen"),
+        email=email,
+        phone="(406) 555-0147",
+        now=kwargs.pop("now", NOW),
+        **kwargs,
+    )
+
+
+def test_booking_a_free_slot_saves_it_with_its_cleanup_time(service, therapist, policy):
+    booking = book(service, therapist, notes="Left leg, worse when sitting.")
+    assert booking.therapist == therapist
+    assert booking.end == TUESDAY_10 + timedelta(minutes=60)
+    assert booking.blocked_until == TUESDAY_10 + timedelta(minutes=75)
+    assert len(booking.token) >= 40 and len(booking.reference) == 8
+    assert Booking.objects.get().notes == "Left leg, worse when sitting."
+
+
+def test_a_taken_slot_is_refused_and_nothing_is_written(service, therapist, policy):
+    book(service, therapist)
+    with pytest.raises(services.SlotUnavailable) as refused:
+        book(service, therapist, email="dan@example.net", name="Dan Okafor")
+    assert refused.value.code == "booked"
+    assert Booking.objects.count() == 1
+    assert not Client.objects.filter(email="dan@example.net").exists()
+
+
+def test_cleanup_time_blocks_the_next_start(service, therapist, policy):
+    book(service, therapist, start=local("2026-12-08", "13:00"))  # cleanup until 14:15
+    with pytest.raises(services.SlotUnavailable) as refused:
+        book(service, therapist, start=local("2026-12-08", "14:00"), email="b@example.com")
+    assert refused.value.code == "booked"
+    assert book(service, therapist, start=local("2026-12-08", "14:15"), email="c@example.com")
+
+
+def test_any_therapist_goes_to_the_least_busy_one(service, policy):
+    maren = make_therapist(slug="maren", services=[service], order=0)
+    luis = make_therapist(slug="luis", name="Luis Echeverria", services=[service], order=1)
+    make_booking(therapist=maren, service=service, start=local("2026-12-08", "09:00"))
+    booking = book(service, None, start=local("2026-12-08", "14:00"), email="x@example.com")
+    assert booking.therapist == luis
+
+
+def test_any_therapist_falls_back_to_whoever_is_free(service, policy):
+    maren = make_therapist(slug="maren", services=[service], order=0)
+    luis = make_therapist(slug="luis", name="Luis Echeverria", services=[service], order=1)
+    make_booking(therapist=luis, service=service, start=TUESDAY_10)
+    assert book(service, None).therapist == maren
+    with pytest.raises(services.SlotUnavailable) as refused:
+        book(service, None, email="late@example.com")
+    assert refused.value.code == "nobody"
+
+
+def test_a_returning_client_is_the_same_client(service, therapist, policy):
+    first = book(service, therapist, email="Ruth@Example.com")
+    second = book(service, therapist, start=local("2026-12-09", "10:00"), email="ruth@example.com")
+    assert first.client_id == second.client_id
+    assert Client.objects.get().bookings.count() == 2
+
+
+def test_a_therapist_who_does_not_offer_the_service_is_refused(service, policy):
+    neck = make_service(slug="neck-shoulder-30", name="Neck & shoulder", kind="neck_shoulder")
+    therapist = make_therapist(services=[neck])
+    with pytest.raises(services.BookingError) as refused:
+        book(service, therapist)
+    assert refused.value.code == "not_offered"
+    assert not Booking.objects.exists()
+
+
+def test_an_inactive_service_cannot_be_booked(therapist, service, policy):
+    service.active = False
+    service.save()
+    with pytest.raises(services.BookingError) as refused:
+        book(service, therapist)
+    assert refused.value.code == "inactive_service"
+
+
+def test_cancelling_frees_the_slot_at_once(service, therapist, policy):
+    booking = book(service, therapist)
+    services.booking_cancel(booking=booking, now=NOW, reason="Feeling better")
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert booking.cancel_reason == "Feeling better"
+    assert book(service, therapist, email="next@example.com").start == TUESDAY_10
+
+
+def test_rescheduling_moves_the_booking_and_keeps_the_old_time_on_failure(
+    service, therapist, policy
+):
+    booking = book(service, therapist)
+    other = book(service, therapist, start=local("2026-12-08", "14:00"), email="o@example.com")
+    with pytest.raises(services.SlotUnavailable):
+        services.booking_reschedule(
+            booking=booking, start=other.start, therapist=therapist, now=NOW
+        )
+    booking.refresh_from_db()
+    assert booking.start == TUESDAY_10 and booking.sequence == 0
+
+    moved = services.booking_reschedule(
+        booking=booking, start=local("2026-12-09", "09:00"), therapist=therapist, now=NOW
+    )
+    assert moved.start == local("2026-12-09", "09:00")
+    assert moved.sequence == 1
+    assert moved.token == booking.token
+    # The old time is free again.
+    assert book(service, therapist, email="z@example.com").start == TUESDAY_10
+
+
+def test_rescheduling_to_an_overlapping_time_of_its_own_is_allowed(service, therapist, policy):
+    booking = book(service, therapist)
+    moved = services.booking_reschedule(
+        booking=booking, start=local("2026-12-08", "10:30"), therapist=therapist, now=NOW
+    )
+    assert moved.start == local("2026-12-08", "10:30")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_clients_racing_for_one_slot_get_exactly_one_booking(policy):
+    """Real transactions on separate connections, released together by a barrier."""
+    service = make_service()
+    therapist = make_therapist(services=[service])
+    attempts = 20
+    barrier = threading.Barrier(attempts)
+    outcomes = []
+
+    def attempt(number):
+        try:
+            barrier.wait()
+            book(service, therapist, email=f"client{number}@example.com", name=f"Client {number}")
+            outcomes.append("booked")
+        except services.SlotUnavailable:
+            outcomes.append("refused")
+        except Exception as error:
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["booked"] + ["refused"] * (attempts - 1)
+    assert Booking.objects.active().filter(therapist=therapist).count() == 1
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_the_database_refuses_an_overlap_that_bypasses_the_service(service, therapist, policy):
+    make_booking(therapist=therapist, service=service, start=TUESDAY_10)
+    with pytest.raises(IntegrityError, match="booking_no_overlap"), transaction.atomic():
+        make_booking(therapist=therapist, service=service, start=local("2026-12-08", "10:45"))
+    # A cancelled booking does not block, and neither does another therapist.
+    cancelled = make_booking(
+        therapist=therapist,
+        service=service,
+        start=local("2026-12-08", "13:00"),
+        status=Booking.Status.CANCELLED,
+    )
+    assert make_booking(therapist=therapist, service=service, start=cancelled.start)
