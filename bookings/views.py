@@ -194,7 +194,10 @@ def nearest_slots(
 def in_clinic_time(slots: list[availability.Slot]) -> list[availability.Slot]:
     """The same slots with clinic-time datetimes, for display and links (e.g. ...T10:00-07:00)."""
     tz = clinic_tz()
-    return [replace(slot, start=slot.start.astimezone(tz), end=slot.end.astimezone(tz)) for slot in slots]
+    return [
+        replace(slot, start=slot.start.astimezone(tz), end=slot.end.astimezone(tz))
+        for slot in slots
+    ]
 
 
 def picker_context(request, service, *, now, policy, exclude_booking=None, fixed_therapist=None):
