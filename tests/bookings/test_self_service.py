@@ -1,0 +1,384 @@
+"""Client self-service: emails, calendar files, the private booking page, cancel, reschedule,
+reminders."""
+
+import email
+import html
+import socket
+import threading
+from datetime import timedelta
+from email import policy as email_policy
+from urllib.parse import urlencode
+
+import pytest
+import time_machine
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from icalendar import Calendar
+
+from bookings import notifications, services
+from bookings.models import Booking
+from tests.factories import NOW, local, make_booking, make_service, make_therapist
+
+pytestmark = pytest.mark.django_db
+
+TUESDAY_10 = local("2026-12-08", "10:00")
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def booking(service, therapist, policy, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = services.booking_create(
+            service=service,
+            therapist=therapist,
+            start=TUESDAY_10,
+            name="Ruth Andersen",
+            email="ruth@example.com",
+            phone="(406) 555-0147",
+            notes="Left hip, worse when sitting.",
+            now=NOW,
+        )
+    return booking
+
+
+def calendar_of(message) -> Calendar:
+    attachments = [a for a in message.attachments if a[0].endswith(".ics")]
+    assert len(attachments) == 1
+    _name, content, mimetype = attachments[0]
+    assert mimetype.startswith("text/calendar")
+    return Calendar.from_ical(content)
+
+
+def event_of(calendar: Calendar):
+    (event,) = calendar.walk("VEVENT")
+    return event
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+# --- Emails and calendar files ----------------------------------------------------------------
+
+
+def test_confirmation_emails_go_to_client_and_therapist(booking):
+    client_mail, therapist_mail = mail.outbox
+    assert client_mail.to == ["ruth@example.com"]
+    assert client_mail.subject == "Booking confirmed: Sciatica relief massage, Tue Dec 8, 10:00 AM"
+    for body in (client_mail.body, client_mail.alternatives[0][0]):
+        assert "Rimrock Massage & Bodywork" in html.unescape(body)
+        assert "2815 Montana Avenue, Suite 200" in body
+        assert "(406) 555-0142" in body
+        assert "Tuesday, December 8, 2026 at 10:00 AM MST" in body and "Mountain Time" in body
+        assert f"http://127.0.0.1:8000/bookings/{booking.token}/" in body
+        assert booking.reference in body
+    assert client_mail.alternatives[0][1] == "text/html"
+    assert "Left hip" not in client_mail.body  # health notes go to the therapist only
+
+    assert therapist_mail.to == ["maren@clinic.example"]
+    assert therapist_mail.subject.startswith("New booking: Tue Dec 8, 10:00 AM")
+    assert (
+        "Ruth Andersen" in therapist_mail.body
+        and "Left hip, worse when sitting." in therapist_mail.body
+    )
+    assert booking.token not in therapist_mail.body
+
+
+def test_confirmation_carries_a_calendar_file(booking):
+    calendar = calendar_of(mail.outbox[0])
+    event = event_of(calendar)
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    assert str(event["UID"]) == f"booking-{booking.reference}@127.0.0.1:8000"
+    assert event["SEQUENCE"] == 0
+    assert event["DTSTART"].dt == TUESDAY_10
+    assert event["DTSTART"].params["TZID"] == "America/Denver"
+    assert event["DTEND"].dt == TUESDAY_10 + timedelta(hours=1)
+    assert "2815 Montana Avenue" in str(event["LOCATION"])
+    assert calendar.walk("VTIMEZONE")  # the zone travels with the file
+
+
+def test_rescheduling_emails_both_with_the_same_uid_and_a_higher_sequence(
+    booking, therapist, django_capture_on_commit_callbacks
+):
+    first_uid = str(event_of(calendar_of(mail.outbox[0]))["UID"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_reschedule(
+            booking=booking, start=local("2026-12-09", "14:00"), therapist=therapist, now=NOW
+        )
+    client_mail, therapist_mail = mail.outbox
+    assert client_mail.subject.startswith(
+        "Booking moved: Sciatica relief massage, now Wed Dec 9, 2:00 PM"
+    )
+    assert "Tuesday, December 8, 2026 at 10:00 AM MST" in client_mail.body  # the old time
+    event = event_of(calendar_of(client_mail))
+    assert str(event["UID"]) == first_uid
+    assert event["SEQUENCE"] == 1
+    assert event["DTSTART"].dt == local("2026-12-09", "14:00")
+    assert therapist_mail.to == ["maren@clinic.example"]
+    assert "Was:" in therapist_mail.body
+
+
+def test_cancelling_sends_a_cancel_calendar_file(booking, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_cancel(booking=booking, now=NOW)
+    client_mail, therapist_mail = mail.outbox
+    assert client_mail.subject.startswith("Booking cancelled")
+    calendar = calendar_of(client_mail)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(event_of(calendar)["STATUS"]) == "CANCELLED"
+    assert event_of(calendar)["SEQUENCE"] == 1
+    assert therapist_mail.subject.startswith("Booking cancelled")
+
+
+def test_an_email_is_sent_through_a_real_smtp_server(booking, settings):
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope)
+            return "250 Message accepted for delivery"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = port
+        settings.EMAIL_USE_TLS = False
+        notifications.booking_created(booking)
+    finally:
+        controller.stop()
+    to_client = next(e for e in received if e.rcpt_tos == ["ruth@example.com"])
+    message = email.message_from_bytes(to_client.content, policy=email_policy.default)
+    assert message["Subject"].startswith("Booking confirmed: Sciatica relief massage")
+    parts = {part.get_content_type(): part for part in message.walk()}
+    assert "text/plain" in parts and "text/html" in parts
+    ics = Calendar.from_ical(parts["text/calendar"].get_payload(decode=True))
+    assert str(event_of(ics)["UID"]) == f"booking-{booking.reference}@127.0.0.1:8000"
+
+
+# --- The private booking page -------------------------------------------------------------------
+
+
+def test_the_booking_page_shows_the_booking_and_its_options(client, booking):
+    response = client.get(f"/bookings/{booking.token}/")
+    page = text(response)
+    assert response.status_code == 200
+    assert booking.reference in page and "Maren Ostby" in page
+    assert "Tuesday, December 8, 2026 at 10:00 AM MST" in page
+    assert "calendar.google.com/calendar/render?action=TEMPLATE" in page
+    assert (
+        f"/bookings/{booking.token}/cancel/" in page
+        and f"/bookings/{booking.token}/reschedule/" in page
+    )
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    ics = client.get(f"/bookings/{booking.token}/booking.ics")
+    assert ics["Content-Type"].startswith("text/calendar")
+    assert event_of(Calendar.from_ical(ics.content))["SEQUENCE"] == 0
+
+
+@pytest.mark.parametrize("token", ["x" * 43, "short", "a" * 200])
+def test_an_unknown_link_is_a_friendly_404(client, booking, token):
+    for path in ("", "cancel/", "reschedule/", "booking.ics"):
+        response = client.get(f"/bookings/{token}/{path}")
+        assert response.status_code == 404
+    assert "check the link in your confirmation email" in text(client.get(f"/bookings/{token}/"))
+
+
+def test_get_never_changes_anything(client, booking):
+    mail.outbox.clear()
+    before = Booking.objects.values().get()
+    other = local("2026-12-09", "10:00").isoformat()
+    for path in (
+        "",
+        "cancel/",
+        "reschedule/",
+        f"reschedule/confirm/?{urlencode({'therapist': 'maren', 'start': other})}",
+        "booking.ics",
+    ):
+        assert client.get(f"/bookings/{booking.token}/{path}").status_code == 200
+    assert Booking.objects.values().get() == before
+    assert mail.outbox == []
+
+
+def test_cancel_asks_first_then_cancels_and_frees_the_slot(
+    client, booking, django_capture_on_commit_callbacks
+):
+    page = text(client.get(f"/bookings/{booking.token}/cancel/"))
+    assert "Cancel your booking?" in page and "Yes, cancel my booking" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/bookings/{booking.token}/cancel/", {"reason": "Feeling better"})
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED and booking.cancel_reason == "Feeling better"
+    assert "Your booking is cancelled" in text(client.get(response["Location"]))
+    # The time is free again at once.
+    slots = client.get(
+        "/api/availability",
+        {"service": booking.service.slug, "therapist": "maren", "start": "2026-12-08", "days": "1"},
+    ).json()["slots"]
+    assert "2026-12-08T10:00:00-07:00" in {slot["start"] for slot in slots}
+
+
+def test_a_second_cancel_changes_nothing(client, booking, django_capture_on_commit_callbacks):
+    client.post(f"/bookings/{booking.token}/cancel/")
+    mail.outbox.clear()
+    booking.refresh_from_db()
+    cancelled_at = booking.cancelled_at
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/bookings/{booking.token}/cancel/", follow=True)
+    assert "has been cancelled, so it can no longer be changed" in text(response)
+    booking.refresh_from_db()
+    assert booking.cancelled_at == cancelled_at and booking.sequence == 1
+    assert mail.outbox == []
+
+
+def test_inside_the_cancellation_window_changes_are_refused_with_the_phone_number(client, booking):
+    with time_machine.travel(TUESDAY_10 - timedelta(hours=20), tick=False):
+        page = text(client.get(f"/bookings/{booking.token}/"))
+        assert "less than 24 hours away" in page and "(406) 555-0142" in page
+        assert "Choose a new time" not in page
+        assert client.get(f"/bookings/{booking.token}/cancel/").status_code == 409
+        response = client.post(f"/bookings/{booking.token}/cancel/", follow=True)
+        assert "less than 24 hours away" in text(response)
+        assert client.get(f"/bookings/{booking.token}/reschedule/").status_code == 409
+        start = local("2026-12-09", "10:00").isoformat()
+        query = urlencode({"therapist": "maren", "start": start})
+        moved = client.post(f"/bookings/{booking.token}/reschedule/confirm/?{query}")
+        assert moved.status_code == 409
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED and booking.start == TUESDAY_10
+
+
+def test_a_past_session_is_read_only(client, booking):
+    with time_machine.travel(TUESDAY_10 + timedelta(days=1), tick=False):
+        page = text(client.get(f"/bookings/{booking.token}/"))
+        assert "already taken place" in page
+        assert client.post(f"/bookings/{booking.token}/cancel/").status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_reschedule_picks_a_new_time_and_keeps_the_link(
+    client, booking, django_capture_on_commit_callbacks
+):
+    page = text(client.get(f"/bookings/{booking.token}/reschedule/", {"date": "2026-12-09"}))
+    assert "Move your booking" in page and "stays booked until you confirm" in page
+    new_start = local("2026-12-09", "14:00")
+    confirm = f"/bookings/{booking.token}/reschedule/confirm/?" + urlencode(
+        {"therapist": "maren", "start": new_start.isoformat()}
+    )
+    assert (
+        confirm.replace("&", "&amp;")
+        in client.get(
+            f"/bookings/{booking.token}/reschedule/", {"date": "2026-12-09"}
+        ).content.decode()
+    )
+    page = text(client.get(confirm))
+    assert "Wednesday, December 9, 2026 at 2:00 PM MST" in page
+    assert "Tuesday, December 8, 2026 at 10:00 AM MST" in page
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(confirm)
+    assert response["Location"] == f"/bookings/{booking.token}/"
+    booking.refresh_from_db()
+    assert booking.start == new_start and booking.sequence == 1
+    assert "Wednesday, December 9, 2026 at 2:00 PM MST" in text(client.get(response["Location"]))
+    assert len(mail.outbox) == 2
+
+
+def test_reschedule_to_a_time_just_taken_keeps_the_old_time(client, booking, service, therapist):
+    taken = local("2026-12-09", "14:00")
+    confirm = f"/bookings/{booking.token}/reschedule/confirm/?" + urlencode(
+        {"therapist": "maren", "start": taken.isoformat()}
+    )
+    client.get(confirm)
+    make_booking(therapist=therapist, service=service, start=taken)
+    response = client.post(confirm)
+    assert response.status_code == 409
+    assert "just been booked" in text(response)
+    assert 'name="start"' in response.content.decode()  # the nearest times, one click away
+    booking.refresh_from_db()
+    assert booking.start == TUESDAY_10 and booking.sequence == 0
+
+
+def test_a_cancelled_booking_cannot_be_rescheduled_from_an_old_link(client, booking):
+    confirm = f"/bookings/{booking.token}/reschedule/confirm/?" + urlencode(
+        {"therapist": "maren", "start": local("2026-12-09", "14:00").isoformat()}
+    )
+    client.post(f"/bookings/{booking.token}/cancel/")
+    assert client.get(f"/bookings/{booking.token}/reschedule/").status_code == 409
+    assert client.post(confirm).status_code == 409
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED and booking.start == TUESDAY_10
+
+
+# --- Reminders ----------------------------------------------------------------------------------
+
+
+def test_reminders_go_out_once_for_sessions_within_a_day(service, therapist, policy):
+    soon = make_booking(therapist=therapist, service=service, start=local("2026-12-08", "07:30"))
+    later = make_booking(therapist=therapist, service=service, start=local("2026-12-10", "10:00"))
+    make_booking(
+        therapist=therapist,
+        service=service,
+        start=local("2026-12-08", "09:00"),
+        status=Booking.Status.CANCELLED,
+    )
+    call_command("send_reminders")
+    assert [m.to for m in mail.outbox] == [[soon.client.email]]
+    assert mail.outbox[0].subject == "Reminder: Sciatica relief massage on Tue Dec 8, 7:30 AM"
+    assert mail.outbox[0].attachments == []
+    call_command("send_reminders")
+    assert len(mail.outbox) == 1
+    later.refresh_from_db()
+    assert later.reminded_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reminder_jobs_at_once_send_each_reminder_once():
+    from bookings.models import BookingPolicy
+
+    BookingPolicy().save()
+    service = make_service()
+    therapists = [make_therapist(slug=f"t{n}", name=f"T {n}", services=[service]) for n in range(4)]
+    due = [
+        make_booking(therapist=t, service=service, start=local(day, at))
+        for t in therapists
+        for day, at in [
+            ("2026-12-07", "11:00"),
+            ("2026-12-07", "13:00"),
+            ("2026-12-07", "14:30"),
+            ("2026-12-07", "16:00"),
+            ("2026-12-08", "07:00"),
+        ]
+    ]
+    barrier = threading.Barrier(2)
+    counts = []
+
+    def job():
+        try:
+            barrier.wait()
+            counts.append(services.reminders_send(now=NOW, batch=3))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=job) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(counts) == len(due)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(b.client.email for b in due)
