@@ -1,4 +1,3 @@
-import json
 from datetime import datetime
 
 from django.conf import settings
@@ -7,39 +6,18 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.views.generic import DetailView, ListView
 
 from bookings.models import Service
+from clinic.seo import absolute_url, json_ld
 
 from .models import Article, Category
 
 MAX_SEARCH_WORDS = 8
 
+
 # JSON inside <script> must not be able to close the element or open a comment.
-_JSON_SCRIPT_ESCAPES = {
-    ord("<"): "\\u003c",
-    ord(">"): "\\u003e",
-    ord("&"): "\\u0026",
-    ord("\u2028"): "\\u2028",
-    ord("\u2029"): "\\u2029",
-}
-
-
-def absolute_url(path: str) -> str:
-    """A site path (or an already absolute URL, e.g. media on a CDN) as an absolute URL."""
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.SITE_URL + path
-
-
-def json_ld(data: dict) -> SafeString:
-    """Serialise structured data for a <script type="application/ld+json"> element."""
-    text = json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
-    # Safe: no <, > or & is left, so the text cannot end the element or start markup.
-    return mark_safe(text)  # nosec B308 B703
-
-
 def article_json_ld(article: Article) -> SafeString:
     url = absolute_url(article.get_absolute_url())
     publisher = {

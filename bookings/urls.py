@@ -1,15 +1,25 @@
 from django.urls import path
 
+from clinic.cache import cached_page
+
 from . import views
 
 app_name = "bookings"
 
 urlpatterns = [
-    path("services/", views.ServiceListView.as_view(), name="services"),
-    path("services/<slug:slug>/", views.ServiceDetailView.as_view(), name="service_detail"),
-    path("therapists/", views.TherapistListView.as_view(), name="therapists"),
-    path("therapists/<slug:slug>/", views.TherapistDetailView.as_view(), name="therapist_detail"),
-    path("book/", views.book, name="book"),
+    path("services/", cached_page(views.ServiceListView.as_view()), name="services"),
+    path(
+        "services/<slug:slug>/",
+        cached_page(views.ServiceDetailView.as_view()),
+        name="service_detail",
+    ),
+    path("therapists/", cached_page(views.TherapistListView.as_view()), name="therapists"),
+    path(
+        "therapists/<slug:slug>/",
+        cached_page(views.TherapistDetailView.as_view()),
+        name="therapist_detail",
+    ),
+    path("book/", cached_page(views.book), name="book"),
     path("book/<slug:slug>/", views.book_service, name="book_service"),
     path("book/<slug:slug>/confirm/", views.confirm, name="confirm"),
     path("bookings/<str:token>/", views.manage, name="manage"),

@@ -14,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import DetailView, ListView
 
+from clinic.ratelimit import rate_limited
+
 from . import availability, notifications, services
 from .forms import BookingForm, CancelForm
 from .models import Booking, BookingPolicy, Service, Therapist
@@ -301,6 +303,7 @@ def book_service(request, slug):
     )
 
 
+@rate_limited("booking")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm(request, slug):
@@ -438,6 +441,7 @@ def _manage_context(booking: Booking, now: datetime, policy: BookingPolicy) -> d
     }
 
 
+@rate_limited("lookup", methods=("GET", "POST"))
 @never_cache
 @require_GET
 def manage(request, token):
@@ -449,6 +453,7 @@ def manage(request, token):
     return response
 
 
+@rate_limited("lookup", methods=("GET", "POST"))
 @never_cache
 @require_GET
 def booking_ics(request, token):
@@ -461,6 +466,8 @@ def booking_ics(request, token):
     return response
 
 
+@rate_limited("lookup", methods=("GET", "POST"))
+@rate_limited("booking")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
@@ -491,6 +498,7 @@ def cancel(request, token):
     )
 
 
+@rate_limited("lookup", methods=("GET", "POST"))
 @never_cache
 @require_GET
 def reschedule(request, token):
@@ -515,6 +523,8 @@ def reschedule(request, token):
     )
 
 
+@rate_limited("lookup", methods=("GET", "POST"))
+@rate_limited("booking")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reschedule_confirm(request, token):

@@ -6,14 +6,17 @@ from django.urls import include, path
 from articles.sitemaps import sitemaps
 
 from . import views
+from .cache import cached_page
+from .ratelimit import rate_limited
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", cached_page(views.home), name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", cached_page(views.robots_txt), name="robots_txt"),
+    path("sitemap.xml", cached_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("articles/", include("articles.urls")),
     path("", include("bookings.urls")),
+    path(settings.ADMIN_URL + "login/", rate_limited("login")(admin.site.login)),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -1,5 +1,3 @@
-import json
-
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
@@ -11,6 +9,8 @@ from django.views.decorators.http import require_GET
 
 from articles.models import Article
 from bookings.models import Service, Therapist
+
+from .seo import json_ld
 
 
 def local_business_jsonld() -> str:
@@ -33,12 +33,7 @@ def local_business_jsonld() -> str:
         },
         "openingHours": [spec for _, _, spec in clinic["opening_hours"] if spec],
     }
-    return json_for_html(data)
-
-
-def json_for_html(data) -> str:
-    """JSON safe to place inside a <script type="application/ld+json"> element."""
-    return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return json_ld(data)
 
 
 @require_GET

@@ -1,0 +1,63 @@
+"""Per-address rate limits on the views bots like: booking, booking-link lookups, admin login.
+
+A fixed window counted in the cache (`cache.add` then `cache.incr`, both atomic in Redis), so
+every app server shares the count when REDIS_URL is set. We keep this small helper rather than
+a library because the well-known one refuses Django's built-in Redis and local-memory caches.
+"""
+
+import functools
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+
+
+def client_address(request) -> str:
+    """The client's address; behind N trusted proxies, the Nth address from the right."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def hit(scope: str, request, *, limit: int, window: int) -> bool:
+    """Count one request; True while the address is within `limit` requests per `window` s."""
+    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:24]
+    key = f"ratelimit:{scope}:{address}:{int(time.time() // window)}"
+    if cache.add(key, 1, timeout=window + 1):
+        return limit >= 1
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: a new window
+        cache.add(key, 1, timeout=window + 1)
+        count = 1
+    return count <= limit
+
+
+def too_many_requests(request, window: int):
+    response = render(request, "429.html", {"window": window}, status=429)
+    response["Retry-After"] = str(window)
+    return response
+
+
+def rate_limited(scope: str, *, methods=("POST",)):
+    """Limit a view per client address to settings.RATE_LIMITS[scope] = (requests, seconds)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method in methods:
+                limit, window = settings.RATE_LIMITS[scope]
+                if not hit(scope, request, limit=limit, window=window):
+                    return too_many_requests(request, window)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,297 @@
+"""The public site, demo data, settings, health check, caching and security headers."""
+
+import html
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import DatabaseError, connection
+
+from articles.models import Article
+from bookings.models import Booking, Client, Service, Therapist, WorkingHours
+from clinic.logging import RedactSecretsFilter
+from tests.factories import NOW, make_booking, make_service, make_therapist
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+@pytest.fixture
+def demo(db):
+    with time_machine.travel(NOW, tick=False):
+        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "/",
+            [
+                "Relief for sciatica and stiff necks",
+                "Sciatica relief massage",
+                "Maren Ostby",
+                "Book now",
+            ],
+        ),
+        ("/services/", ["Services and prices", "Sciatica relief massage", "$95.00", "90 minutes"]),
+        (
+            "/services/sciatica-relief-60/",
+            ["Techniques we use", "Who it helps", "What to expect", "$95.00"],
+        ),
+        ("/therapists/", ["Our therapists", "Maren Ostby", "Luis Echeverria", "Hannah Kowalski"]),
+        ("/therapists/maren-ostby/", ["MT-LMT-0000412", "Book with Maren", "Neck & shoulder"]),
+        ("/book/", ["Book a session", "Sciatica relief", "Neck & shoulder"]),
+        ("/articles/", ["How massage"]),
+    ],
+)
+def test_every_public_page_shows_what_a_visitor_expects(client, demo, url, expected):
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(url)
+    assert response.status_code == 200
+    page = text(response)
+    for phrase in expected:
+        assert phrase in page
+    # The layout every page shares: skip link, landmarks, navigation, the clinic's details.
+    for phrase in (
+        'href="#main"',
+        "<main",
+        'aria-label="Main"',
+        "<footer",
+        "Billings, MT 59101",
+        "(406) 555-0142",
+        "Opening hours",
+        "Mountain Time",
+    ):
+        assert phrase in page
+    assert "cdn" not in page.lower()
+
+
+def test_home_page_jsonld_describes_the_clinic_as_a_local_business(client, demo):
+    import json
+    import re
+
+    page = client.get("/").content.decode()
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    data = json.loads(block)
+    assert data["@type"] == "HealthAndBeautyBusiness"
+    assert data["address"]["addressLocality"] == "Billings"
+    assert data["telephone"] == "+14065550142"
+    assert "Mo-Fr 08:00-19:00" in data["openingHours"]
+
+
+def test_seed_demo_is_idempotent_and_prints_the_logins(db, capsys):
+    with time_machine.travel(NOW, tick=False):
+        call_command("seed_demo")
+        first = capsys.readouterr().out
+        counts = [
+            m.objects.count() for m in (Service, Therapist, WorkingHours, Booking, Client, Article)
+        ]
+        call_command("seed_demo")
+        second = capsys.readouterr().out
+    assert counts == [
+        m.objects.count() for m in (Service, Therapist, WorkingHours, Booking, Client, Article)
+    ]
+    assert counts[0] >= 4 and counts[1] == 3 and counts[3] > 30 and counts[5] >= 6
+    assert {
+        "sciatica-relief-60",
+        "sciatica-relief-90",
+        "neck-shoulder-30",
+        "neck-shoulder-60",
+    } <= set(Service.objects.values_list("slug", flat=True))
+    assert "Demo clinic loaded" in first and "nothing changed" in second
+    for login in ("owner", "frontdesk", "maren"):
+        assert login in first and login in second
+    users = get_user_model().objects
+    assert users.get(username="owner").is_superuser
+    assert users.get(username="maren").therapist.slug == "maren-ostby"
+    assert all(t.user_id for t in Therapist.objects.all())
+    # Every therapist has past and upcoming sessions, with a few distinct clients each.
+    for therapist in Therapist.objects.all():
+        bookings = therapist.bookings.all()
+        assert bookings.filter(start__lt=NOW).exists() and bookings.filter(start__gt=NOW).exists()
+        assert bookings.values("client").distinct().count() >= 3
+
+
+def _run_settings(env):
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "clinic.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_settings_refuse_to_start_without_a_secret_key_in_production():
+    result = _run_settings({"DJANGO_DEBUG": "0"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+    assert _run_settings({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60}).returncode == 0
+
+
+def test_deploy_check_reports_nothing_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "k3y-" + "Zq8#xV2!pL9@mN4$" * 4,
+            "DJANGO_ALLOWED_HOSTS": "www.rimrockmassage.example",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_health_check_answers_200_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_health_check_answers_503_when_the_database_does_not(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+
+
+def test_pages_carry_a_strict_content_security_policy(client, db):
+    response = client.get("/book/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "<script>" not in response.content.decode()
+
+
+def test_robots_points_to_the_sitemap(client, db):
+    body = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in body
+    assert "Disallow: /bookings/" in body and "Disallow: /admin/" in body
+
+
+# --- Caching of content pages ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_content_pages_are_cached_and_refreshed_when_staff_edit(client, django_assert_num_queries):
+    service = make_service()
+    make_therapist(services=[service])
+    first = client.get("/services/")
+    assert "$95.00" in first.content.decode()
+    assert "public" in first["Cache-Control"] and "max-age=60" in first["Cache-Control"]
+    with django_assert_num_queries(0):
+        assert client.get("/services/").content == first.content
+    service.price = "99.00"
+    service.save()
+    assert "$99.00" in client.get("/services/").content.decode()
+
+
+@pytest.mark.django_db
+def test_booking_pages_are_never_cached(client):
+    service = make_service()
+    make_therapist(services=[service])
+    with time_machine.travel(NOW, tick=False):
+        response = client.get("/book/sciatica-relief-60/")
+    assert "public" not in response.get("Cache-Control", "")
+
+
+# --- Rate limits --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_booking_posts_are_rate_limited_per_address(client, settings, policy):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "booking": (3, 60)}
+    service = make_service()
+    make_therapist(services=[service])
+    url = "/book/sciatica-relief-60/confirm/?therapist=maren&start=2026-12-08T10:00-07:00"
+    form = {"name": "Bot", "email": "not-an-email", "phone": "1", "accept_policy": "on"}
+    with time_machine.travel(NOW, tick=False):
+        statuses = [client.post(url, form).status_code for _ in range(4)]
+        other = client.post(url, form, REMOTE_ADDR="10.0.0.9").status_code
+        limited = client.post(url, form)
+    assert statuses == [400, 400, 400, 429]
+    assert other == 400  # another address is not affected
+    assert "Please wait a moment" in text(limited) and limited["Retry-After"] == "60"
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.django_db
+def test_booking_link_lookups_are_rate_limited(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "lookup": (5, 60)}
+    statuses = [client.get(f"/bookings/guess{n:040d}/").status_code for n in range(6)]
+    assert statuses == [404] * 5 + [429]
+
+
+@pytest.mark.django_db
+def test_admin_login_is_rate_limited(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": (2, 60)}
+    data = {"username": "owner", "password": "wrong"}
+    statuses = [client.post("/admin/login/", data).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+# --- Nothing secret or personal in logs ----------------------------------------------------------
+
+
+def test_booking_tokens_are_redacted_from_log_records():
+    token = "Zx9" * 14
+    record = logging.LogRecord(
+        "django.request",
+        logging.WARNING,
+        __file__,
+        1,
+        "Not Found: %s",
+        (f"/bookings/{token}/cancel/",),
+        None,
+    )
+    assert RedactSecretsFilter().filter(record)
+    assert token not in record.getMessage()
+    assert "/bookings/[redacted]/cancel/" in record.getMessage()
+
+
+def test_console_log_handler_uses_the_redacting_filter(settings):
+    handler = settings.LOGGING["handlers"]["console"]
+    assert "redact_secrets" in handler["filters"]
+
+
+@pytest.mark.django_db
+def test_a_failed_email_is_logged_without_personal_details(caplog, settings, policy):
+    from bookings import notifications
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
+    service = make_service()
+    therapist = make_therapist(services=[service])
+    booking = make_booking(
+        therapist=therapist, service=service, start=NOW, notes="Sciatic pain, left leg"
+    )
+    with caplog.at_level(logging.ERROR):
+        notifications.booking_created(booking)
+    logged = caplog.text
+    assert booking.reference in logged
+    for secret in (booking.token, booking.client.email, booking.client.name, "Sciatic pain"):
+        assert secret not in logged
