@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := clinic.settings
 
-.PHONY: run test lint format migrate seed serve serve-prod bench e2e check-deploy clean
+.PHONY: run test lint format migrate seed serve-prod bench e2e clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,18 @@ migrate: $(VENV)/.runtime
 
 seed: migrate
 	$(BIN)/python manage.py seed_demo
+
+## make e2e: real-browser, accessibility (axe) and HTML (Nu checker) tests with Chromium
+e2e: $(VENV)/.dev
+	bash scripts/e2e.sh
+
+## make bench: availability engine and page throughput, as ratios to a bare Django view
+bench: $(VENV)/.dev
+	bash scripts/bench.sh
+
+## make serve-prod: gunicorn with production settings (needs DJANGO_SECRET_KEY)
+serve-prod: $(VENV)/.runtime
+	bash scripts/serve-prod.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3 test-db.sqlite3*
