@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -19,6 +20,10 @@ urlpatterns = [
     path(settings.ADMIN_URL + "login/", rate_limited("login")(admin.site.login)),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+if settings.DEBUG:
+    # Uploaded article images; in production the web server or proxy serves MEDIA_ROOT.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "clinic.views.bad_request"
 handler403 = "clinic.views.permission_denied"
