@@ -290,6 +290,7 @@ def book(request):
     return render(request, "bookings/book.html", {"groups": grouped(Service.objects.active())})
 
 
+@never_cache
 @require_GET
 def book_service(request, slug):
     """Step 2: choose a therapist (or anyone) and a day, then a free time."""
@@ -597,6 +598,7 @@ def _api_error(message: str, parameter: str) -> JsonResponse:
     return JsonResponse({"error": message, "parameter": parameter}, status=400)
 
 
+@never_cache
 @require_GET
 def api_availability(request):
     """Free slots as JSON: ?service=<slug>&therapist=<slug|any>&start=YYYY-MM-DD&days=N."""
