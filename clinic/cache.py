@@ -60,3 +60,17 @@ def cached_page(view):
         return response
 
     return wrapper
+
+
+def refresh_pages_when_saved(*models, through=()) -> None:
+    """Bump the content version whenever one of `models` (or an m2m `through`) changes."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model in models:
+        uid = f"pages-{model._meta.label}"
+        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-delete")
+    for model in through:
+        m2m_changed.connect(
+            bump_content_version, sender=model, dispatch_uid=f"pages-{model._meta.label}"
+        )
