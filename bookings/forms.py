@@ -21,17 +21,23 @@ class BookingForm(forms.Form):
     name = forms.CharField(
         label=_("Your name"),
         max_length=120,
+        error_messages={"required": _("Please tell us your name.")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label=_("Email"),
         max_length=254,
+        error_messages={
+            "required": _("Please enter your email address, so we can send your confirmation."),
+            "invalid": _("Please enter a valid email address, such as name@example.com."),
+        },
         help_text=_("We send your confirmation and a link to change your booking here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
         label=_("Phone"),
         max_length=32,
+        error_messages={"required": _("Please enter a phone number we can call.")},
         validators=[validate_phone],
         help_text=_("In case we need to reach you about your session."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),

@@ -18,7 +18,7 @@ from clinic.ratelimit import rate_limited
 
 from . import availability, notifications, services
 from .forms import BookingForm, CancelForm
-from .models import Booking, BookingPolicy, Service, Therapist
+from .models import Booking, BookingPolicy, Service, Therapist, WorkingHours
 from .schedules import clinic_tz, load_schedules, rules_from, therapists_with_hours
 
 ANY = "any"
@@ -140,7 +140,8 @@ def therapist_choice(service: Service, slug: str | None) -> Therapist | None:
 class Day:
     date: date
     slots: list[availability.Slot]
-    bookable: bool
+    bookable: bool  # inside today..horizon
+    open: bool  # someone who offers the service works that weekday
 
 
 def find_slots(
@@ -251,13 +252,21 @@ def picker_context(request, service, *, now, policy, exclude_booking=None, fixed
     by_day: dict[date, list] = {}
     for slot in in_clinic_time(slots):
         by_day.setdefault(slot.start.date(), []).append(slot)
+    working_days = set(
+        WorkingHours.objects.filter(
+            therapist__in=Therapist.objects.offering(service).filter(
+                **({"pk": therapist.pk} if therapist else {})
+            )
+        ).values_list("weekday", flat=True)
+    )
     days = [
         Day(
-            date=week_start + timedelta(days=offset),
-            slots=by_day.get(week_start + timedelta(days=offset), []),
-            bookable=today <= week_start + timedelta(days=offset) <= last_day,
+            date=day,
+            slots=by_day.get(day, []),
+            bookable=today <= day <= last_day,
+            open=day.weekday() in working_days,
         )
-        for offset in range(WEEK)
+        for day in (week_start + timedelta(days=offset) for offset in range(WEEK))
     ]
     previous_week = week_start - timedelta(days=WEEK)
     next_week = week_start + timedelta(days=WEEK)
@@ -510,9 +519,13 @@ def reschedule(request, token):
     context = _manage_context(booking, now, policy)
     if not context["can_change"]:
         return render(request, "bookings/manage.html", context, status=409)
-    if "therapist" not in request.GET:
+    if "therapist" not in request.GET or "date" not in request.GET:
+        # Open on the booked therapist and day, so nearby times are one tap away.
         request.GET = request.GET.copy()
-        request.GET["therapist"] = booking.therapist.slug
+        request.GET.setdefault("therapist", booking.therapist.slug)
+        booked_day = booking.start.astimezone(clinic_tz()).date()
+        if booked_day >= now.astimezone(clinic_tz()).date():
+            request.GET.setdefault("date", booked_day.isoformat())
     context.update(
         picker_context(request, booking.service, now=now, policy=policy, exclude_booking=booking)
     )

@@ -274,8 +274,9 @@ def test_a_past_session_is_read_only(client, booking):
 def test_reschedule_picks_a_new_time_and_keeps_the_link(
     client, booking, django_capture_on_commit_callbacks
 ):
-    page = text(client.get(f"/bookings/{booking.token}/reschedule/", {"date": "2026-12-09"}))
+    page = text(client.get(f"/bookings/{booking.token}/reschedule/"))
     assert "Move your booking" in page and "stays booked until you confirm" in page
+    assert "Free times on Tuesday, December 8" in page  # opens on the booked day
     new_start = local("2026-12-09", "14:00")
     confirm = f"/bookings/{booking.token}/reschedule/confirm/?" + urlencode(
         {"therapist": "maren", "start": new_start.isoformat()}

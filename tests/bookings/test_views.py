@@ -82,6 +82,8 @@ def test_choose_a_therapist_day_and_time(client, clinic):
     assert confirm_url("sciatica-relief-60", TUESDAY_10).replace("&", "&amp;") in page
     # Week navigation: next week, and no previous week before today.
     assert "date=2026-12-14" in page and "Previous week" not in page
+    # Nobody works weekends: those days say so rather than "full".
+    assert page.count("closed") == 2
 
 
 def test_booking_page_opens_on_the_first_day_with_free_times(client, clinic):
@@ -213,7 +215,7 @@ def test_an_inactive_service_cannot_be_booked(client, clinic):
         ("phone", "12", "phone number we can call"),
         ("name", "R" * 121, "at most 120 characters"),
         ("notes", "x" * 1001, "at most 1000 characters"),
-        ("name", "   ", "This field is required"),
+        ("name", "   ", "Please tell us your name"),
         ("accept_policy", "", "accept the cancellation policy"),
         ("website", "http://spam.example", "leave this field empty"),
     ],
