@@ -32,13 +32,17 @@ from .schedules import clinic_tz, load_schedules, therapists_with_hours
 DEMO_PASSWORD = "massage-demo"  # noqa: S105  # nosec B105
 OWNER = "owner"
 FRONT_DESK = "frontdesk"
+EDITOR = "editor"
 
+# A therapist's rows are limited to their own in the admin (bookings/admin_views.py):
+# "change" on a client lets them keep staff notes; contact details stay read-only for them.
 THERAPIST_PERMISSIONS = {
     "therapist": ["view", "change"],
     "workinghours": ["view", "add", "change", "delete"],
     "timeoff": ["view", "add", "change", "delete"],
-    "booking": ["view", "change"],
-    "client": ["view"],
+    "closure": ["view"],
+    "booking": ["view", "change", "export"],
+    "client": ["view", "change"],
     "service": ["view"],
     "bookingchange": ["view"],
 }
@@ -47,7 +51,7 @@ FRONT_DESK_PERMISSIONS = {
     "workinghours": ["view", "add", "change", "delete"],
     "timeoff": ["view", "add", "change", "delete"],
     "closure": ["view", "add", "change", "delete"],
-    "booking": ["view", "add", "change"],
+    "booking": ["view", "add", "change", "export"],
     "client": ["view", "add", "change"],
     "service": ["view", "add", "change"],
     "bookingpolicy": ["view", "change"],
@@ -183,20 +187,40 @@ def seed_clinic(*, now: datetime) -> dict:
         from articles.demo import seed_articles
 
         created["articles"] = seed_articles(authors=authors, services=services, now=now)
+        editor, was_created = _user(
+            EDITOR,
+            email="editor@rimrockmassage.example",
+            first_name="Clinic",
+            last_name="Editor",
+            is_staff=True,
+        )
+        editor.groups.add(Group.objects.get(name="Editor"))
+        if was_created:
+            created["users"].append(EDITOR)
     return created
 
 
+def _thanksgiving(year: int) -> date:
+    first = date(year, 11, 1)
+    return first + timedelta(days=(3 - first.weekday()) % 7 + 21)  # the fourth Thursday
+
+
+HOLIDAYS = [
+    ("Thanksgiving Day", _thanksgiving),
+    ("Christmas Day", lambda year: date(year, 12, 25)),
+    ("New Year's Day", lambda year: date(year, 1, 1)),
+    ("Independence Day", lambda year: date(year, 7, 4)),
+]
+
+
 def _seed_closures(now: datetime) -> None:
+    """The next occurrence of each holiday the clinic closes for."""
     tz = clinic_tz()
     today = now.astimezone(tz).date()
-    for month, day, reason in [
-        (12, 25, "Christmas Day"),
-        (1, 1, "New Year's Day"),
-        (7, 4, "Independence Day"),
-    ]:
-        holiday = date(today.year, month, day)
+    for reason, on in HOLIDAYS:
+        holiday = on(today.year)
         if holiday < today:
-            holiday = date(today.year + 1, month, day)
+            holiday = on(today.year + 1)
         start = datetime.combine(holiday, time.min, tzinfo=tz)
         Closure.objects.create(start=start, end=start + timedelta(days=1), reason=reason)
 

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud
@@ -216,7 +217,8 @@ class TimeOff(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.therapist}: {self.start:%Y-%m-%d %H:%M} – {self.end:%Y-%m-%d %H:%M}"
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        return f"{self.therapist}: {start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
 
     def clean(self):
         if self.start and self.end and self.start >= self.end:
@@ -243,7 +245,8 @@ class Closure(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reason}: {self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        return f"{self.reason}: {start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
 
     def clean(self):
         if self.start and self.end and self.start >= self.end:
@@ -401,6 +404,7 @@ class Booking(models.Model):
         ordering = ["start"]
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
+        permissions = [("export_booking", "Can export bookings")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start__lt=models.F("end")), name="booking_start_before_end"
@@ -414,7 +418,9 @@ class Booking(models.Model):
     def __str__(self):
         return self.reference
 
-    def get_absolute_url(self):
+    # Deliberately not get_absolute_url: the admin's "view on site" redirect would hand the
+    # client's private link to any staff login.
+    def manage_path(self) -> str:
         return reverse("bookings:manage", args=[self.token])
 
     @property

@@ -33,7 +33,7 @@ def clinic_address() -> str:
 
 
 def manage_url(booking: Booking) -> str:
-    return settings.SITE_URL + booking.get_absolute_url()
+    return settings.SITE_URL + booking.manage_path()
 
 
 def calendar_file(booking: Booking, *, now: datetime | None = None) -> bytes:

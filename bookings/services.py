@@ -16,7 +16,15 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from . import availability, notifications
-from .models import Booking, BookingChange, BookingPolicy, Client, Service, Therapist
+from .models import (
+    Booking,
+    BookingChange,
+    BookingPolicy,
+    Client,
+    Service,
+    Therapist,
+    new_manage_token,
+)
 from .schedules import clinic_tz, load_schedules, rules_from, therapists_with_hours
 
 
@@ -77,13 +85,20 @@ def _check(
     now: datetime,
     policy: BookingPolicy,
     override_hours: bool = False,
+    staff: bool = False,
     exclude: Booking | None = None,
 ) -> Therapist:
-    """The therapist to book at `start`, or SlotUnavailable. Call it under the lock."""
+    """The therapist to book at `start`, or SlotUnavailable. Call it under the lock.
+
+    Staff (booking for a caller) are not held to the online notice and horizon; with
+    `override_hours` they may also book outside working hours. Nobody books over a booking.
+    """
     tz = clinic_tz()
     day = start.astimezone(tz).date()
     loaded = load_schedules(candidates, day, day, exclude_booking=exclude, tz=tz)
     rules = rules_from(policy)
+    if staff:
+        rules = availability.Rules(step=rules.step, notice=timedelta(), horizon=timedelta(days=366))
     if override_hours:
         # Staff may book outside hours and policy, never over another booking.
         rules = availability.Rules(
@@ -189,6 +204,7 @@ def booking_create(
             now=now,
             policy=policy,
             override_hours=override_hours,
+            staff=source == Booking.Source.STAFF,
         )
         client = client_for(name=name, email=email, phone=phone)
         booking = Booking(
@@ -261,6 +277,7 @@ def booking_reschedule(
             start=start,
             now=now,
             policy=policy,
+            staff=by is not None,
             exclude=booking,
         )
         previous = booking.start
@@ -377,3 +394,30 @@ def reminders_send(*, now: datetime, batch: int = 50) -> int:
         for booking in claimed:
             notifications.booking_reminder(booking)
         sent += len(claimed)
+
+
+def booking_set_notes(*, booking: Booking, notes: str, by, now: datetime) -> None:
+    """Change a booking's notes for the therapist (staff), recording who did it."""
+    with transaction.atomic():
+        previous = (
+            Booking.objects.select_for_update()
+            .filter(pk=booking.pk)
+            .values_list("notes", flat=True)
+        ).get()
+        if previous == notes:
+            return
+        Booking.objects.filter(pk=booking.pk).update(notes=notes, updated_at=now)
+        was = previous.replace("\n", " ")
+        if len(was) > 200:
+            was = was[:199] + "…"
+        action = (
+            _("Changed the notes (were: “%(was)s”)") % {"was": was} if was else _("Added notes")
+        )
+        BookingChange.objects.create(booking=booking, user=by, at=now, action=action)
+    booking.notes = notes
+
+
+def therapist_new_calendar_token(*, therapist: Therapist) -> None:
+    """A new private feed address; the old one stops working at once."""
+    therapist.calendar_token = new_manage_token()
+    therapist.save(update_fields=["calendar_token"])

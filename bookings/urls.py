@@ -2,7 +2,7 @@ from django.urls import path
 
 from clinic.cache import cached_page
 
-from . import views
+from . import feeds, views
 
 app_name = "bookings"
 
@@ -32,4 +32,8 @@ urlpatterns = [
         name="reschedule_confirm",
     ),
     path("api/availability", views.api_availability, name="api_availability"),
+]
+
+urlpatterns += [
+    path("calendar/<str:token>.ics", feeds.therapist_feed, name="therapist_feed"),
 ]

@@ -371,7 +371,7 @@ def confirm(request, slug):
                 status = 409 if error.code in {"booked", "nobody"} else 400
                 return render(request, "bookings/confirm.html", context, status=status)
             messages.success(request, "Your session is booked. We have emailed your confirmation.")
-            return HttpResponseRedirect(booking.get_absolute_url())
+            return HttpResponseRedirect(booking.manage_path())
         return render(request, "bookings/confirm.html", {**context, "form": form}, status=400)
 
     problem = _slot_problem(service, therapist, start, now=now, policy=policy)
@@ -495,9 +495,9 @@ def cancel(request, token):
                 )
             except services.BookingError as error:
                 messages.error(request, error.message)
-                return HttpResponseRedirect(booking.get_absolute_url())
+                return HttpResponseRedirect(booking.manage_path())
             messages.success(request, "Your booking is cancelled. We have emailed you to confirm.")
-            return HttpResponseRedirect(booking.get_absolute_url())
+            return HttpResponseRedirect(booking.manage_path())
         status = 400
     else:
         form = CancelForm()
@@ -582,7 +582,7 @@ def reschedule_confirm(request, token):
             status = 409 if error.code in {"booked", "nobody"} else 400
             return render(request, "bookings/reschedule_confirm.html", context, status=status)
         messages.success(request, "Your booking has moved. We have emailed you the new time.")
-        return HttpResponseRedirect(booking.get_absolute_url())
+        return HttpResponseRedirect(booking.manage_path())
 
     problem = _slot_problem(
         service, therapist, start, now=now, policy=policy, exclude_booking=booking

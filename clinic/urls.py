@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -29,3 +31,6 @@ handler400 = "clinic.views.bad_request"
 handler403 = "clinic.views.permission_denied"
 handler404 = "clinic.views.page_not_found"
 handler500 = "clinic.views.server_error"
+
+if os.environ.get("CLINIC_BENCH") == "1":  # make bench only: a view that does no work
+    urlpatterns.append(path("bench/bare", views.bench_bare))

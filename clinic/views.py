@@ -105,3 +105,7 @@ def server_error(request):
     return _error(
         request, 500, "Sorry, something went wrong on our side", "Please try again, or call us."
     )
+
+
+def bench_bare(request):  # make bench: the baseline, only routed when CLINIC_BENCH=1
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -5,6 +5,7 @@ import logging
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,10 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import DatabaseError, connection
+from django.utils import timezone
 
 from articles.models import Article
-from bookings.models import Booking, Client, Service, Therapist, WorkingHours
+from bookings.models import Booking, Client, Closure, Service, Therapist, WorkingHours
 from clinic.logging import RedactSecretsFilter
 from tests.factories import NOW, make_booking, make_service, make_therapist
 
@@ -110,8 +112,12 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(db, capsys):
         "neck-shoulder-60",
     } <= set(Service.objects.values_list("slug", flat=True))
     assert "Demo clinic loaded" in first and "nothing changed" in second
-    for login in ("owner", "frontdesk", "maren"):
+    for login in ("owner", "frontdesk", "editor", "maren"):
         assert login in first and login in second
+    assert users_in_group("Editor") == ["editor"]
+    # The clinic closes on holidays: the next Thanksgiving after NOW is November 25, 2027.
+    thanksgiving = Closure.objects.get(reason="Thanksgiving Day")
+    assert timezone.localtime(thanksgiving.start).date() == date(2027, 11, 25)
     users = get_user_model().objects
     assert users.get(username="owner").is_superuser
     assert users.get(username="maren").therapist.slug == "maren-ostby"
@@ -121,6 +127,12 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(db, capsys):
         bookings = therapist.bookings.all()
         assert bookings.filter(start__lt=NOW).exists() and bookings.filter(start__gt=NOW).exists()
         assert bookings.values("client").distinct().count() >= 3
+
+
+def users_in_group(name):
+    return sorted(
+        get_user_model().objects.filter(groups__name=name).values_list("username", flat=True)
+    )
 
 
 def _run_settings(env):

@@ -179,3 +179,26 @@ def test_the_database_refuses_an_overlap_that_bypasses_the_service(service, ther
         status=Booking.Status.CANCELLED,
     )
     assert make_booking(therapist=therapist, service=service, start=cancelled.start)
+
+
+def test_front_desk_may_book_a_caller_inside_the_online_notice(service, therapist, policy):
+    soon = local("2026-12-07", "09:00")  # one hour from now: too soon online
+    with pytest.raises(services.SlotUnavailable) as refused:
+        book(service, therapist, start=soon)
+    assert refused.value.code == "notice"
+    booking = book(service, therapist, start=soon, source=Booking.Source.STAFF)
+    assert booking.source == Booking.Source.STAFF
+    # Staff still never book over another booking or outside hours without the override.
+    with pytest.raises(services.SlotUnavailable):
+        book(service, therapist, start=soon, source=Booking.Source.STAFF, email="b@example.com")
+    with pytest.raises(services.SlotUnavailable) as refused:
+        book(service, therapist, start=local("2026-12-07", "18:00"), source=Booking.Source.STAFF)
+    assert refused.value.code == "hours"
+    late = book(
+        service,
+        therapist,
+        start=local("2026-12-07", "18:00"),
+        source=Booking.Source.STAFF,
+        override_hours=True,
+    )
+    assert late.start == local("2026-12-07", "18:00")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from bookings.demo import DEMO_PASSWORD, FRONT_DESK, OWNER, seed_clinic
+from bookings.demo import DEMO_PASSWORD, EDITOR, FRONT_DESK, OWNER, seed_clinic
 from clinic import demo_content
 
 
@@ -24,5 +24,6 @@ class Command(BaseCommand):
             f"Demo logins (password for all: {DEMO_PASSWORD}):\n"
             f"  owner (everything):  {OWNER}\n"
             f"  front desk:          {FRONT_DESK}\n"
+            f"  article editor:      {EDITOR}\n"
             f"  therapist:           {therapists[0]}  (also: {', '.join(therapists[1:])})"
         )

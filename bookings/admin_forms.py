@@ -1,0 +1,242 @@
+"""Forms of the staff side: booking for a caller, the booking change form, hours, export."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, time, timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .availability import local_datetime
+from .forms import validate_phone
+from .models import Booking, Service, Therapist, WorkingHours
+from .schedules import clinic_tz
+
+EXPORT_MAX_DAYS = 366
+
+
+class CallerBookingForm(forms.Form):
+    """What the front desk asks a caller; booking goes through bookings.services."""
+
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.active(), empty_label=None
+    )
+    therapist = forms.ModelChoiceField(
+        label=_("Therapist"),
+        queryset=Therapist.objects.active(),
+        required=False,
+        empty_label=_("Anyone who offers the service"),
+        help_text=_("“Anyone” books the least busy therapist who is free then."),
+    )
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    time = forms.TimeField(
+        label=_("Start time"),
+        widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
+        help_text=_("Clinic time."),
+    )
+    name = forms.CharField(label=_("Client's name"), max_length=120)
+    email = forms.EmailField(
+        label=_("Client's email"),
+        max_length=254,
+        help_text=_("The confirmation and the link to manage the booking go here."),
+    )
+    phone = forms.CharField(label=_("Client's phone"), max_length=32, validators=[validate_phone])
+    notes = forms.CharField(
+        label=_("Notes for the therapist"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("What the caller said about their pain, if anything."),
+    )
+    override_hours = forms.BooleanField(
+        label=_("Override working hours"),
+        required=False,
+        help_text=_(
+            "Book even outside the therapist's working hours, during time off or a closure, or "
+            "at short notice. It never books over another session."
+        ),
+    )
+
+    @staticmethod
+    def initial_from(params) -> dict:
+        """Initial values from the agenda's links: ?therapist=<slug>&date=...&time=...&service=."""
+        initial = {}
+        therapist = Therapist.objects.active().filter(slug=params.get("therapist", "")).first()
+        if therapist is not None:
+            initial["therapist"] = therapist
+        service = Service.objects.active().filter(slug=params.get("service", "")).first()
+        if service is not None:
+            initial["service"] = service
+        for key, parse in (("date", date.fromisoformat), ("time", time.fromisoformat)):
+            with contextlib.suppress(ValueError):
+                initial[key] = parse(params.get(key, ""))
+        return initial
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError(_("Please enter the client's name."), code="required")
+        return name
+
+    def clean(self):
+        data = super().clean()
+        service, therapist = data.get("service"), data.get("therapist")
+        if service and therapist and not therapist.services.filter(pk=service.pk).exists():
+            self.add_error(
+                "therapist",
+                ValidationError(
+                    _("%(name)s does not offer %(service)s."),
+                    code="not_offered",
+                    params={"name": therapist.name, "service": service},
+                ),
+            )
+        if data.get("date") and data.get("time"):
+            # A wall-clock time in the clinic's zone, right on daylight-saving change days.
+            data["start"] = local_datetime(data["date"], data["time"], clinic_tz())
+        return data
+
+
+class ExportForm(forms.Form):
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("Until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Inclusive: sessions starting on this day are in the file."),
+    )
+    include_cancelled = forms.BooleanField(label=_("Include cancelled bookings"), required=False)
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        first = today.replace(day=1)
+        self.fields["start"].initial = first
+        self.fields["end"].initial = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                raise ValidationError(
+                    _("The end date must be on or after the start date."), code="end_before_start"
+                )
+            if (end - start).days >= EXPORT_MAX_DAYS:
+                raise ValidationError(
+                    _("Export at most %(days)d days at a time."),
+                    code="range_too_long",
+                    params={"days": EXPORT_MAX_DAYS},
+                )
+        return data
+
+
+class BookingAdminForm(forms.ModelForm):
+    """Status and notes are all staff edit on a booking; the admin saves them via services."""
+
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        required=False,
+        max_length=300,
+        help_text=_("Kept on the booking when you set the status to Cancelled."),
+    )
+
+    class Meta:
+        model = Booking
+        fields = ["status", "notes"]
+        help_texts = {
+            "status": _(
+                "Cancelling frees the time and emails the client. Completed and no-show are for "
+                "sessions that have started."
+            ),
+            "notes": _("What the client told us about their pain; shown to the therapist."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields.get("status")
+        if status is not None and self.instance.pk:
+            allowed = {
+                Booking.Status.CONFIRMED: list(Booking.Status),
+                Booking.Status.COMPLETED: [
+                    Booking.Status.CONFIRMED,
+                    Booking.Status.COMPLETED,
+                    Booking.Status.NO_SHOW,
+                ],
+                Booking.Status.NO_SHOW: [
+                    Booking.Status.CONFIRMED,
+                    Booking.Status.COMPLETED,
+                    Booking.Status.NO_SHOW,
+                ],
+            }.get(self.instance.status, [Booking.Status(self.instance.status)])
+            status.choices = [(choice.value, choice.label) for choice in allowed]
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if (
+            status in {Booking.Status.COMPLETED, Booking.Status.NO_SHOW}
+            and status != self.instance.status
+            and self.instance.start > timezone.now()
+        ):
+            raise ValidationError(
+                _("This session has not started yet, so it cannot be marked %(status)s."),
+                code="not_started",
+                params={"status": Booking.Status(status).label.lower()},
+            )
+        return status
+
+
+class CancelBookingsForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (kept on each booking)"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
+class WorkingHoursFormSet(BaseInlineFormSet):
+    """Weekly hours: each row starts before it ends, and no two rows of one day overlap."""
+
+    def clean(self):
+        super().clean()
+        by_day: dict[int, list[tuple[time, time]]] = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            weekday = form.cleaned_data.get("weekday")
+            start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
+            if weekday is None or start is None or end is None or start >= end:
+                continue  # the row's own error (model clean) says what is wrong
+            by_day.setdefault(int(weekday), []).append((start, end))
+        errors = []
+        for weekday, intervals in sorted(by_day.items()):
+            intervals.sort()
+            reaching = intervals[0]  # the row that reaches furthest into the day so far
+            for start, end in intervals[1:]:
+                if start < reaching[1]:
+                    errors.append(
+                        ValidationError(
+                            _(
+                                "%(day)s: %(a)s overlaps %(b)s. Change or remove one of them; "
+                                "for a break, end the first row when the break starts."
+                            ),
+                            code="overlapping_hours",
+                            params={
+                                "day": WorkingHours.Weekday(weekday).label,
+                                "a": f"{reaching[0]:%H:%M}–{reaching[1]:%H:%M}",
+                                "b": f"{start:%H:%M}–{end:%H:%M}",
+                            },
+                        )
+                    )
+                if end > reaching[1]:
+                    reaching = (start, end)
+        if errors:
+            raise ValidationError(errors)
