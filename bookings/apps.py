@@ -7,9 +7,21 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Clinic & bookings")
 
     def ready(self):
-        from clinic.cache import refresh_pages_when_saved
+        from clinic.cache import refresh_free_times_when_saved, refresh_pages_when_saved
 
-        from .models import Service, Therapist
+        from . import models
 
         # Public pages show services and therapists.
-        refresh_pages_when_saved(Service, Therapist, through=[Therapist.services.through])
+        services = models.Therapist.services.through
+        refresh_pages_when_saved(models.Service, models.Therapist, through=[services])
+        # Free times depend on all of these.
+        refresh_free_times_when_saved(
+            models.Booking,
+            models.WorkingHours,
+            models.TimeOff,
+            models.Closure,
+            models.BookingPolicy,
+            models.Service,
+            models.Therapist,
+            through=[services],
+        )

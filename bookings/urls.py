@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clinic.cache import cached_page
+from clinic.cache import cached_free_times, cached_page
 
 from . import feeds, views
 
@@ -20,7 +20,7 @@ urlpatterns = [
         name="therapist_detail",
     ),
     path("book/", cached_page(views.book), name="book"),
-    path("book/<slug:slug>/", views.book_service, name="book_service"),
+    path("book/<slug:slug>/", cached_free_times(views.book_service), name="book_service"),
     path("book/<slug:slug>/confirm/", views.confirm, name="confirm"),
     path("bookings/<str:token>/", views.manage, name="manage"),
     path("bookings/<str:token>/booking.ics", views.booking_ics, name="booking_ics"),
@@ -31,7 +31,7 @@ urlpatterns = [
         views.reschedule_confirm,
         name="reschedule_confirm",
     ),
-    path("api/availability", views.api_availability, name="api_availability"),
+    path("api/availability", cached_free_times(views.api_availability), name="api_availability"),
 ]
 
 urlpatterns += [

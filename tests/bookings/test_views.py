@@ -336,3 +336,29 @@ def test_api_thirty_days_for_every_therapist_in_constant_queries(client, clinic)
             start=local(f"2026-12-{8 + n:02}", "09:00"),
         )
     assert queries_for_30_days() == two_therapists <= 7
+
+
+def test_free_times_are_served_from_cache_until_the_schedule_changes(
+    client, clinic, django_assert_num_queries
+):
+    params = {
+        "service": "sciatica-relief-60",
+        "therapist": "maren",
+        "start": "2026-12-08",
+        "days": "1",
+    }
+
+    def starts():
+        return {slot["start"] for slot in client.get("/api/availability", params).json()["slots"]}
+
+    assert "2026-12-08T10:00:00-07:00" in starts()
+    with django_assert_num_queries(0):
+        starts()
+    make_booking(therapist=clinic["maren"], service=clinic["sciatica"], start=TUESDAY_10)
+    assert "2026-12-08T10:00:00-07:00" not in starts()
+    TimeOff.objects.create(
+        therapist=clinic["maren"],
+        start=local("2026-12-08", "13:00"),
+        end=local("2026-12-08", "17:00"),
+    )
+    assert not any(start >= "2026-12-08T13:00" for start in starts())

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# make bench: the availability engine in-process, then the site under wrk behind gunicorn,
+# each on a fresh SQLite and a fresh PostgreSQL database (tests/benchmarks/bench_clinic.py).
+# Prints figures with PASS/MISS against the targets; never fails because of timing.
+#
+#   BENCH_DATABASES="sqlite postgresql"  which databases (PostgreSQL is skipped if not running)
+#   BENCH_SECONDS=5 BENCH_THREADS=2 BENCH_CONNECTIONS=16 BENCH_WORKERS=2   the wrk load
+# Results and gunicorn logs: artifacts/bench/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON_BIN:-.venv/bin/python}"
+if [ ! -x "$PYTHON" ]; then
+  echo "bench: $PYTHON not found; run 'make test' once to install." >&2
+  exit 1
+fi
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "bench: installing wrk (Debian package)"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -qq wrk >/dev/null 2>&1 \
+    || { $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk >/dev/null; }
+fi
+
+out="artifacts/bench"
+mkdir -p "$out"
+rm -f "$out"/*.json "$out"/*.log
+export BENCH_LOG_DIR="$PWD/$out"
+export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')}"
+# Production settings; the bench view exists only with CLINIC_BENCH=1.
+export DJANGO_DEBUG=0 CLINIC_BENCH=1
+unset EMAIL_HOST REDIS_URL
+
+tmp="$(mktemp -d)"
+pg_db=""
+cleanup() {
+  rm -rf "$tmp"
+  if [ -n "$pg_db" ]; then
+    dropdb -h 127.0.0.1 -U postgres --if-exists "$pg_db" >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
+echo "bench: collecting static files (the production manifest storage needs them)"
+"$PYTHON" manage.py collectstatic --noinput --verbosity 0
+
+results=()
+for database in ${BENCH_DATABASES:-sqlite postgresql}; do
+  case "$database" in
+    sqlite)
+      DATABASE_URL="sqlite:///$tmp/bench.sqlite3" \
+        "$PYTHON" -m tests.benchmarks.bench_clinic --label SQLite --json "$out/sqlite.json"
+      results+=("$out/sqlite.json")
+      ;;
+    postgresql)
+      if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+        if [ -d /etc/postgresql ]; then
+          pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start \
+            >/dev/null 2>&1 || true
+          for _ in $(seq 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+        fi
+      fi
+      if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+        echo "bench: PostgreSQL is not running on 127.0.0.1:5432; skipped."
+        continue
+      fi
+      pg_db="clinic_bench_$(date +%s)_$$"
+      createdb -h 127.0.0.1 -U postgres "$pg_db"
+      DATABASE_URL="postgres://postgres@127.0.0.1:5432/$pg_db" \
+        "$PYTHON" -m tests.benchmarks.bench_clinic --label PostgreSQL --json "$out/postgresql.json"
+      dropdb -h 127.0.0.1 -U postgres --if-exists "$pg_db"
+      pg_db=""
+      results+=("$out/postgresql.json")
+      ;;
+    *)
+      echo "bench: unknown database '$database' (sqlite, postgresql)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+"$PYTHON" -m tests.benchmarks.bench_report "${results[@]}" | tee "$out/summary.md"

@@ -1,0 +1,127 @@
+"""The benchmark clinic: the demo clinic and articles, five therapists, 500 upcoming bookings.
+
+Deterministic for a given day: one seeded random generator, and bookings placed only in
+times the availability engine calls free, as the booking flow would.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+
+from bookings import availability
+from bookings.demo import seed_clinic
+from bookings.models import Booking, Client, Service, Therapist, WorkingHours
+from bookings.schedules import clinic_tz, load_schedules, therapists_with_hours
+
+BOOKINGS = 500
+DAYS = 60
+# Offered by every therapist, so "all five" means five.
+SERVICE = "sciatica-relief-60"
+
+EXTRA_THERAPISTS = [
+    {
+        "slug": "tomas-reyes",
+        "name": "Tomas Reyes",
+        "hours": {day: [("09:00", "12:00"), ("13:00", "17:00")] for day in range(5)},
+    },
+    {
+        "slug": "priya-natarajan",
+        "name": "Priya Natarajan",
+        "hours": {
+            **{day: [("12:00", "15:00"), ("15:30", "19:00")] for day in (1, 2, 3, 4)},
+            5: [("09:00", "13:00")],
+        },
+    },
+]
+
+
+@transaction.atomic
+def seed_bench_clinic(*, now: datetime) -> dict:
+    """Seed an empty database; returns the rows the benchmark requests."""
+    if Booking.objects.exists() or Therapist.objects.exists():
+        raise SystemExit("bench: the database is not empty; the benchmark needs a fresh one.")
+    seed_clinic(now=now)
+    # The demo's sample week is replaced by a busier, evenly spread diary.
+    Booking.objects.all().delete()
+
+    services = list(Service.objects.active())
+    for spec in EXTRA_THERAPISTS:
+        therapist = Therapist.objects.create(
+            slug=spec["slug"],
+            name=spec["name"],
+            email=f"{spec['slug']}@rimrockmassage.example",
+            bio="Licensed massage therapist.\n\nWorks with sciatica and desk-work pain.",
+            credentials="LMT, Montana",
+            techniques="Deep tissue\nMyofascial release",
+            order=10 + Therapist.objects.count(),
+        )
+        therapist.services.set(services)
+        WorkingHours.objects.bulk_create(
+            WorkingHours(
+                therapist=therapist,
+                weekday=weekday,
+                start=time.fromisoformat(start),
+                end=time.fromisoformat(end),
+            )
+            for weekday, intervals in spec["hours"].items()
+            for start, end in intervals
+        )
+    service = Service.objects.get(slug=SERVICE)
+    for therapist in Therapist.objects.active():
+        therapist.services.add(service)
+
+    count = _seed_bookings(now=now)
+    return {
+        "service": service,
+        "therapists": list(Therapist.objects.offering(service).order_by("order", "pk")),
+        "bookings": count,
+    }
+
+
+def _seed_bookings(*, now: datetime) -> int:
+    rng = random.Random(2026)
+    tz = clinic_tz()
+    first = now.astimezone(tz).date() + timedelta(days=1)
+    last = first + timedelta(days=DAYS - 1)
+    clients = Client.objects.bulk_create(
+        Client(name=f"Bench Client {n}", email=f"bench{n}@example.com", phone="(406) 555-0100")
+        for n in range(150)
+    )
+    therapists = list(
+        therapists_with_hours(Therapist.objects.active().prefetch_related("services"))
+    )
+    loaded = load_schedules(therapists, first, last, tz=tz)
+    schedules = dict(zip((t.pk for t in therapists), loaded.schedules, strict=True))
+    rules = availability.Rules(horizon=timedelta(days=DAYS + 2), notice=timedelta())
+    bookings = []
+    attempts = 0
+    while len(bookings) < BOOKINGS:
+        attempts += 1
+        if attempts > BOOKINGS * 50:
+            raise SystemExit("bench: could not place the bookings; the diary is too full.")
+        therapist = rng.choice(therapists)
+        service = rng.choice([s for s in therapist.services.all() if s.active])
+        day = first + timedelta(days=rng.randrange(DAYS))
+        starts = availability.free_starts(
+            schedules[therapist.pk],
+            duration=service.length,
+            buffer=service.buffer,
+            first=day,
+            last=day,
+            now=now,
+            rules=rules,
+            tz=tz,
+        )
+        if not starts:
+            continue
+        booking = Booking(
+            client=rng.choice(clients), service=service, therapist=therapist, notes=""
+        )
+        booking.set_times(rng.choice(starts))
+        schedules[therapist.pk].booked.append((booking.start, booking.blocked_until))
+        bookings.append(booking)
+    Booking.objects.bulk_create(bookings, batch_size=250)
+    return len(bookings)
