@@ -36,6 +36,11 @@ class BookingError(Exception):
         self.message = message
         self.code = code
 
+    @property
+    def status(self) -> int:
+        """The HTTP status for a page that explains it: 409 when someone else got there first."""
+        return 409 if self.code in {"booked", "nobody"} else 400
+
 
 class SlotUnavailable(BookingError):
     """The chosen time is not (or no longer) free."""
@@ -159,6 +164,34 @@ def _candidates(service: Service, therapist: Therapist | None) -> list[Therapist
             )
         raise BookingError(_("No therapist offers this service at the moment."), "not_offered")
     return candidates
+
+
+def slot_problem(
+    *,
+    service: Service,
+    therapist: Therapist | None,
+    start: datetime,
+    now: datetime,
+    policy: BookingPolicy | None = None,
+    exclude: Booking | None = None,
+) -> BookingError | None:
+    """Why `start` cannot be booked, checked without the lock: for pages that show a slot.
+
+    The same rules as booking; the booking itself checks again under the lock.
+    """
+    try:
+        candidates = _candidates(service, therapist)
+        _check(
+            candidates,
+            service=service,
+            start=start,
+            now=now,
+            policy=policy or BookingPolicy.load(),
+            exclude=exclude,
+        )
+    except BookingError as error:
+        return error
+    return None
 
 
 def client_for(*, name: str, email: str, phone: str) -> Client:

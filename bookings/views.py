@@ -368,61 +368,28 @@ def confirm(request, slug):
                     problem=error.message,
                     slots=nearest_slots(service, therapist, start, now=now, policy=policy),
                 )
-                status = 409 if error.code in {"booked", "nobody"} else 400
-                return render(request, "bookings/confirm.html", context, status=status)
+                return render(request, "bookings/confirm.html", context, status=error.status)
             messages.success(request, "Your session is booked. We have emailed your confirmation.")
             return HttpResponseRedirect(booking.manage_path())
         return render(request, "bookings/confirm.html", {**context, "form": form}, status=400)
 
-    problem = _slot_problem(service, therapist, start, now=now, policy=policy)
+    problem = services.slot_problem(
+        service=service, therapist=therapist, start=start, now=now, policy=policy
+    )
     if problem:
-        code, message = problem
         return render(
             request,
             "bookings/slot_problem.html",
             {
                 "service": service,
-                "message": message,
+                "message": problem.message,
                 "therapist_param": therapist_param,
                 "slots": nearest_slots(service, therapist, start, now=now, policy=policy),
             },
-            status=409 if code in {"booked", "nobody"} else 400,
+            status=problem.status,
         )
     context["form"] = BookingForm(cancellation_hours=policy.cancellation_window)
     return render(request, "bookings/confirm.html", context)
-
-
-def _slot_problem(service, therapist, start, *, now, policy, exclude_booking=None):
-    """(code, message) when `start` cannot be booked; checked again under the lock on POST."""
-    tz = clinic_tz()
-    qualified = therapists_with_hours(Therapist.objects.offering(service))
-    if therapist is not None:
-        qualified = qualified.filter(pk=therapist.pk)
-    candidates = list(qualified)
-    day = start.astimezone(tz).date()
-    loaded = load_schedules(candidates, day, day, exclude_booking=exclude_booking, tz=tz)
-    codes = [
-        availability.why_unavailable(
-            schedule,
-            start,
-            duration=service.length,
-            buffer=service.buffer,
-            now=now,
-            rules=rules_from(policy),
-            tz=tz,
-        )
-        for schedule in loaded.schedules
-    ]
-    if not codes or None in codes:
-        return (
-            None
-            if codes
-            else ("nobody", services.unavailable_message("nobody", policy=policy, therapist=None))
-        )
-    code = codes[0] if len(set(codes)) == 1 else "nobody"
-    if therapist is None and code in {"hours", "time_off", "booked"}:
-        code = "nobody"
-    return code, services.unavailable_message(code, policy=policy, therapist=therapist)
 
 
 # --- The client's own booking page --------------------------------------------------------------
@@ -579,28 +546,21 @@ def reschedule_confirm(request, token):
                 ),
                 reschedule_token=booking.token,
             )
-            status = 409 if error.code in {"booked", "nobody"} else 400
-            return render(request, "bookings/reschedule_confirm.html", context, status=status)
+            return render(request, "bookings/reschedule_confirm.html", context, status=error.status)
         messages.success(request, "Your booking has moved. We have emailed you the new time.")
         return HttpResponseRedirect(booking.manage_path())
 
-    problem = _slot_problem(
-        service, therapist, start, now=now, policy=policy, exclude_booking=booking
+    problem = services.slot_problem(
+        service=service, therapist=therapist, start=start, now=now, policy=policy, exclude=booking
     )
     if problem:
-        code, message = problem
         context.update(
-            problem=message,
+            problem=problem.message,
             slots=nearest_slots(
                 service, therapist, start, now=now, policy=policy, exclude_booking=booking
             ),
         )
-        return render(
-            request,
-            "bookings/reschedule_confirm.html",
-            context,
-            status=409 if code in {"booked", "nobody"} else 400,
-        )
+        return render(request, "bookings/reschedule_confirm.html", context, status=problem.status)
     return render(request, "bookings/reschedule_confirm.html", context)
 
 
