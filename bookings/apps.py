@@ -7,6 +7,7 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Clinic & bookings")
 
     def ready(self):
+        import clinic.checks  # noqa: F401 - registers the deployment checks
         from clinic.cache import refresh_free_times_when_saved, refresh_pages_when_saved
 
         from . import models

@@ -54,16 +54,12 @@ class Slot:
 def local_datetime(day: date, at: time, tz: ZoneInfo) -> datetime:
     """The aware instant of a wall-clock time on a local date.
 
-    A wall time that does not exist (inside the spring-forward gap) moves to the first
-    instant after the gap; an ambiguous one (in the autumn repeat) takes its first occurrence.
+    A wall time that does not exist (inside the spring-forward gap) moves forward by the
+    length of the gap; an ambiguous one (in the autumn repeat) takes its first occurrence.
     """
-    naive = datetime.combine(day, at)
-    aware = naive.replace(tzinfo=tz, fold=0)
-    # Round-trip through UTC to normalise a non-existent time past the gap.
-    roundtrip = aware.astimezone(UTC).astimezone(tz)
-    if roundtrip.replace(tzinfo=None) != naive:
-        return naive.replace(tzinfo=tz, fold=1).astimezone(UTC).astimezone(tz)
-    return aware
+    # fold=0 reads a time in the gap with the offset before it (02:30 MST on the spring day),
+    # which the round trip through UTC turns into the instant after the gap (03:30 MDT).
+    return datetime.combine(day, at).replace(tzinfo=tz, fold=0).astimezone(UTC).astimezone(tz)
 
 
 def working_intervals(schedule: Schedule, first: date, last: date, tz: ZoneInfo) -> list[Interval]:

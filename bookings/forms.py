@@ -5,12 +5,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-PHONE_CHARACTERS = re.compile(r"^[0-9+().\-\s]+$")
+PHONE_CHARACTERS = re.compile(r"[0-9+().\- ]+")
 
 
 def validate_phone(value: str) -> None:
     digits = re.sub(r"\D", "", value)
-    if not PHONE_CHARACTERS.match(value) or not 7 <= len(digits) <= 15:
+    if not PHONE_CHARACTERS.fullmatch(value) or not 7 <= len(digits) <= 15:
         raise ValidationError(
             _("Please enter a phone number we can call, such as (406) 555-0123."),
             code="invalid_phone",

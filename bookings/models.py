@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -337,6 +338,13 @@ class Client(models.Model):
         ordering = ["name"]
         verbose_name = _("client")
         verbose_name_plural = _("clients")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="client_email_unique_any_case",
+                violation_error_message=_("A client with this email already exists."),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -344,6 +352,10 @@ class Client(models.Model):
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # Before the uniqueness checks, so "Ruth@Example.com" meets "ruth@example.com".
+        self.email = (self.email or "").strip().lower()
 
 
 class BookingQuerySet(models.QuerySet):

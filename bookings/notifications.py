@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from .models import Booking, BookingPolicy
+from .models import Booking, BookingPolicy, Therapist
 from .schedules import clinic_tz
 
 logger = logging.getLogger(__name__)
@@ -92,8 +92,11 @@ def google_calendar_url(booking: Booking) -> str:
         "text": _("%(service)s with %(therapist)s")
         % {"service": booking.service, "therapist": booking.therapist.name},
         "dates": f"{booking.start.astimezone(UTC):{fmt}}/{booking.end.astimezone(UTC):{fmt}}",
-        "details": _("Reference %(ref)s. Manage your booking: %(url)s")
-        % {"ref": booking.reference, "url": manage_url(booking)},
+        # No private link here: this URL is sent to Google.
+        "details": _(
+            "Reference %(ref)s. To cancel or move it, use the link in your confirmation email."
+        )
+        % {"ref": booking.reference},
         "location": clinic_address(),
         "ctz": str(clinic_tz()),
     }
@@ -118,7 +121,7 @@ def _send(template: str, subject: str, to: str, context: dict, *, ics: bytes | N
     message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
     if ics is not None:
         method = "CANCEL" if b"METHOD:CANCEL" in ics else "PUBLISH"
-        message.attach("booking.ics", ics, f"text/calendar; charset=utf-8; method={method}")
+        message.attach("booking.ics", ics, f"text/calendar; method={method}")
     try:
         message.send()
     except Exception:  # A mail outage must not undo or break a committed booking.
@@ -128,8 +131,12 @@ def _send(template: str, subject: str, to: str, context: dict, *, ics: bytes | N
 
 
 def _when(booking: Booking) -> str:
-    local = booking.start.astimezone(clinic_tz())
-    return f"{local:%a %b} {local.day}, {local:%I:%M %p}".replace(" 0", " ")
+    return _when_at(booking.start)
+
+
+def _when_at(moment: datetime) -> str:
+    local = moment.astimezone(clinic_tz())
+    return f"{local:%a %b} {local.day}, {local:%I:%M %p %Z}".replace(" 0", " ")
 
 
 def _client(booking: Booking, kind: str, subject: str, **extra) -> None:
@@ -169,7 +176,9 @@ def booking_created(booking: Booking) -> None:
     )
 
 
-def booking_rescheduled(booking: Booking, previous: datetime) -> None:
+def booking_rescheduled(
+    booking: Booking, previous: datetime, previous_therapist: Therapist | None = None
+) -> None:
     when = _when(booking)
     _client(
         booking,
@@ -184,6 +193,20 @@ def booking_rescheduled(booking: Booking, previous: datetime) -> None:
         _("Booking moved to %(when)s: %(service)s") % {"service": booking.service, "when": when},
         previous=previous,
     )
+    moved_away = previous_therapist and previous_therapist.pk != booking.therapist_id
+    if moved_away and previous_therapist.email:
+        # The session left this therapist's day: tell them, as a cancellation would.
+        _send(
+            "therapist_booking",
+            _("Booking moved to %(name)s: %(when)s, %(service)s")
+            % {
+                "name": booking.therapist.name,
+                "when": _when_at(previous),
+                "service": booking.service,
+            },
+            previous_therapist.email,
+            {"booking": booking, "kind": "moved_away", "previous": previous},
+        )
 
 
 def booking_cancelled(booking: Booking, *, by_staff: bool = False) -> None:

@@ -47,6 +47,19 @@ class SlotUnavailable(BookingError):
 
 
 def unavailable_message(code: str, *, policy: BookingPolicy, therapist: Therapist | None) -> str:
+    """What to tell a client (or the front desk) about an unavailable start, by code.
+
+    `therapist` is None when the request was for any therapist.
+    """
+    if therapist is None and code in {"hours", "time_off"}:
+        return {
+            "hours": _(
+                "None of our therapists works at that time. Please choose a time from the list."
+            ),
+            "time_off": _(
+                "None of our therapists is available at that time. Please choose another time."
+            ),
+        }[code]
     who = therapist.first_name if therapist else _("The therapist")
     messages = {
         "past": _("That time has already passed. Please choose a time from the list."),
@@ -96,32 +109,19 @@ def _check(
     """The therapist to book at `start`, or SlotUnavailable. Call it under the lock.
 
     Staff (booking for a caller) are not held to the online notice and horizon; with
-    `override_hours` they may also book outside working hours. Nobody books over a booking.
+    `override_hours` they may also book outside working hours, off the grid or during time
+    off, preferring a therapist who is working. Nobody books in the past or over a booking.
     """
     tz = clinic_tz()
     day = start.astimezone(tz).date()
     loaded = load_schedules(candidates, day, day, exclude_booking=exclude, tz=tz)
     rules = rules_from(policy)
-    if staff:
+    if staff or override_hours:
         rules = availability.Rules(step=rules.step, notice=timedelta(), horizon=timedelta(days=366))
-    if override_hours:
-        # Staff may book outside hours and policy, never over another booking.
-        rules = availability.Rules(
-            step=timedelta(minutes=1), notice=timedelta(), horizon=timedelta(days=3650)
-        )
-    reasons = {}
+    reasons: dict[int, str | None] = {}
+    overridden = set()
     for therapist, schedule in zip(candidates, loaded.schedules, strict=True):
-        if override_hours:
-            if start < now - timedelta(days=1):
-                reasons[therapist.pk] = "past"
-            elif availability.clashes_with_bookings(
-                schedule, start, start + service.length + service.buffer
-            ):
-                reasons[therapist.pk] = "booked"
-            else:
-                reasons[therapist.pk] = None
-            continue
-        reasons[therapist.pk] = availability.why_unavailable(
+        reason = availability.why_unavailable(
             schedule,
             start,
             duration=service.length,
@@ -130,19 +130,38 @@ def _check(
             rules=rules,
             tz=tz,
         )
+        if override_hours and reason in {"hours", "off_grid", "time_off"}:
+            end = start + service.length + service.buffer
+            if availability.clashes_with_bookings(schedule, start, end):
+                reason = "booked"
+            else:
+                reason = None
+                overridden.add(therapist.pk)
+        reasons[therapist.pk] = reason
     free = [t for t in candidates if reasons[t.pk] is None]
     if free:
-        # Spread the day's work: the therapist with the fewest sessions that day.
-        return min(free, key=lambda t: (loaded.load.get(t.slug, {}).get(day, 0), t.order, t.pk))
+        # Someone actually working first; then spread the day's work: fewest sessions that day.
+        return min(
+            free,
+            key=lambda t: (
+                t.pk in overridden,
+                loaded.load.get(t.slug, {}).get(day, 0),
+                t.order,
+                t.pk,
+            ),
+        )
     if len(candidates) == 1:
         code = reasons[candidates[0].pk]
         raise SlotUnavailable(
             unavailable_message(code, policy=policy, therapist=candidates[0]), code
         )
     codes = set(reasons.values())
-    code = codes.pop() if len(codes) == 1 else "nobody"
-    if code in {"hours", "time_off", "booked"}:
-        code = "nobody"
+    if "booked" in codes:
+        code = "nobody"  # someone would have been free but for another booking: a lost race
+    elif len(codes) == 1:
+        code = codes.pop()
+    else:
+        code = "hours"
     raise SlotUnavailable(unavailable_message(code, policy=policy, therapist=None), code)
 
 
@@ -194,16 +213,26 @@ def slot_problem(
     return None
 
 
-def client_for(*, name: str, email: str, phone: str) -> Client:
-    """The client with this email (one row per person), with their latest name and phone."""
+def client_for(*, name: str, email: str, phone: str, trusted: bool) -> tuple[Client, str]:
+    """The client with this email (one row per person), and a note when details differ.
+
+    Anyone can type anyone's email online, so an online booking never changes an existing
+    client's name or phone: the difference is returned for the booking's history instead.
+    Staff (`trusted`), who speak to the caller, update the record.
+    """
     email = email.strip().lower()
     client, created = Client.objects.get_or_create(
         email=email, defaults={"name": name, "phone": phone}
     )
-    if not created and (client.name != name or client.phone != phone):
+    if created or (client.name == name and client.phone == phone):
+        return client, ""
+    if trusted:
         client.name, client.phone = name, phone
         client.save(update_fields=["name", "phone"])
-    return client
+        return client, ""
+    return client, _(
+        "Booked online as %(name)s, phone %(phone)s (the client record was not changed)."
+    ) % {"name": name, "phone": phone}
 
 
 def booking_create(
@@ -239,13 +268,17 @@ def booking_create(
             override_hours=override_hours,
             staff=source == Booking.Source.STAFF,
         )
-        client = client_for(name=name, email=email, phone=phone)
+        client, differs = client_for(
+            name=name, email=email, phone=phone, trusted=source == Booking.Source.STAFF
+        )
         booking = Booking(
             client=client, service=service, therapist=chosen, notes=notes, source=source
         )
         booking.set_times(start)
         _save_guarded(booking)
         _record(booking, by, _("Booked"), now)
+        if differs:
+            BookingChange.objects.create(booking=booking, user=None, at=now, action=differs)
     transaction.on_commit(lambda: notifications.booking_created(booking))
     return booking
 
@@ -295,8 +328,11 @@ def booking_reschedule(
     candidates = _candidates(booking.service, therapist)
     with transaction.atomic():
         _lock_therapists([*candidates, booking.therapist])
-        booking = Booking.objects.select_related("service", "therapist", "client").get(
-            pk=booking.pk
+        # The booking's own row too: a cancel committing meanwhile must not be undone.
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("service", "therapist", "client")
+            .get(pk=booking.pk)
         )
         if by is None:
             refused = can_client_change(booking, now=now, policy=policy)
@@ -313,14 +349,16 @@ def booking_reschedule(
             staff=by is not None,
             exclude=booking,
         )
-        previous = booking.start
+        previous, previous_therapist = booking.start, booking.therapist
         booking.therapist = chosen
         booking.set_times(start)
         booking.sequence += 1
         booking.reminded_at = None
         _save_guarded(booking)
         _record(booking, by, _("Moved from %(old)s") % {"old": _local(previous)}, now)
-    transaction.on_commit(lambda: notifications.booking_rescheduled(booking, previous))
+    transaction.on_commit(
+        lambda: notifications.booking_rescheduled(booking, previous, previous_therapist)
+    )
     return booking
 
 
@@ -335,7 +373,7 @@ def booking_cancel(
     policy = BookingPolicy.load()
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("service", "therapist", "client")
             .get(pk=booking.pk)
         )

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -18,7 +19,7 @@ from clinic.ratelimit import rate_limited
 
 from . import availability, notifications, services
 from .forms import BookingForm, CancelForm
-from .models import Booking, BookingPolicy, Service, Therapist, WorkingHours
+from .models import Booking, BookingPolicy, Closure, Service, Therapist
 from .schedules import clinic_tz, load_schedules, rules_from, therapists_with_hours
 
 ANY = "any"
@@ -94,15 +95,29 @@ class BadRequest(Exception):
         self.parameter = parameter
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Dates further than this from today are refused before any arithmetic can overflow.
+YEARS_EITHER_SIDE = 5
+
+
+def _near_today(moment: date, parameter: str) -> None:
+    if abs(moment.year - timezone.now().year) > YEARS_EITHER_SIDE:
+        raise BadRequest(f"'{parameter}' is too far from today.", parameter)
+
+
 def parse_date(value: str | None, parameter: str = "date") -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        if not ISO_DATE.fullmatch(value):
+            raise ValueError(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise BadRequest(
             f"'{parameter}' must be a date written as YYYY-MM-DD.", parameter
         ) from None
+    _near_today(parsed, parameter)
+    return parsed
 
 
 def parse_start(value: str | None) -> datetime:
@@ -116,6 +131,7 @@ def parse_start(value: str | None) -> datetime:
         raise BadRequest(
             "'start' must be a date and time in ISO 8601, e.g. 2026-12-01T10:00-07:00.", "start"
         ) from None
+    _near_today(start, "start")
     if start.tzinfo is None:
         start = start.replace(tzinfo=clinic_tz())
     return start
@@ -141,7 +157,7 @@ class Day:
     date: date
     slots: list[availability.Slot]
     bookable: bool  # inside today..horizon
-    open: bool  # someone who offers the service works that weekday
+    open: bool  # someone who offers the service works that weekday, and the clinic is open
 
 
 def find_slots(
@@ -153,12 +169,15 @@ def find_slots(
     now: datetime,
     policy: BookingPolicy,
     exclude_booking: Booking | None = None,
+    offering: list[Therapist] | None = None,
 ) -> list[availability.Slot]:
-    """Free slots for a service with one therapist or anyone qualified, in constant queries."""
-    qualified = therapists_with_hours(Therapist.objects.offering(service))
-    if therapist is not None:
-        qualified = qualified.filter(pk=therapist.pk)
-    therapists = list(qualified)
+    """Free slots for a service with one therapist or anyone qualified, in constant queries.
+
+    `offering`: the service's therapists with their hours, when the caller already has them.
+    """
+    if offering is None:
+        offering = list(therapists_with_hours(Therapist.objects.offering(service)))
+    therapists = [t for t in offering if therapist is None or t.pk == therapist.pk]
     if not therapists:
         return []
     tz = clinic_tz()
@@ -203,7 +222,7 @@ def in_clinic_time(slots: list[availability.Slot]) -> list[availability.Slot]:
     ]
 
 
-def picker_context(request, service, *, now, policy, exclude_booking=None, fixed_therapist=None):
+def picker_context(request, service, *, now, policy, exclude_booking=None):
     """The therapist, week and time choices for a service; used by booking and rescheduling."""
     errors = []
     tz = clinic_tz()
@@ -226,6 +245,7 @@ def picker_context(request, service, *, now, policy, exclude_booking=None, fixed
         )
         chosen = None
 
+    offering = list(therapists_with_hours(Therapist.objects.offering(service)))
     if chosen is None:
         # No day chosen: open on the first day with a free time in the next two weeks.
         upcoming = find_slots(
@@ -236,6 +256,7 @@ def picker_context(request, service, *, now, policy, exclude_booking=None, fixed
             now=now,
             policy=policy,
             exclude_booking=exclude_booking,
+            offering=offering,
         )
         chosen = upcoming[0].start.astimezone(tz).date() if upcoming else today
     week_start = chosen - timedelta(days=chosen.weekday())
@@ -248,23 +269,33 @@ def picker_context(request, service, *, now, policy, exclude_booking=None, fixed
         now=now,
         policy=policy,
         exclude_booking=exclude_booking,
+        offering=offering,
     )
     by_day: dict[date, list] = {}
     for slot in in_clinic_time(slots):
         by_day.setdefault(slot.start.date(), []).append(slot)
-    working_days = set(
-        WorkingHours.objects.filter(
-            therapist__in=Therapist.objects.offering(service).filter(
-                **({"pk": therapist.pk} if therapist else {})
-            )
-        ).values_list("weekday", flat=True)
-    )
+    closed_days = {
+        day
+        for start, end in Closure.objects.filter(
+            start__lt=datetime.combine(week_end + timedelta(days=1), time.min, tzinfo=tz),
+            end__gt=datetime.combine(week_start, time.min, tzinfo=tz),
+        ).values_list("start", "end")
+        for day in (week_start + timedelta(days=offset) for offset in range(WEEK))
+        if start <= datetime.combine(day, time.min, tzinfo=tz)
+        and datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz) <= end
+    }
+    working_days = {
+        hours.weekday
+        for person in offering
+        if therapist is None or person.pk == therapist.pk
+        for hours in person.hours.all()
+    }
     days = [
         Day(
             date=day,
             slots=by_day.get(day, []),
             bookable=today <= day <= last_day,
-            open=day.weekday() in working_days,
+            open=day.weekday() in working_days and day not in closed_days,
         )
         for day in (week_start + timedelta(days=offset) for offset in range(WEEK))
     ]
@@ -276,7 +307,7 @@ def picker_context(request, service, *, now, policy, exclude_booking=None, fixed
         "errors": errors,
         "therapist": therapist,
         "therapist_param": therapist_param,
-        "therapists": Therapist.objects.offering(service),
+        "therapists": offering,
         "days": days,
         "chosen": chosen,
         "chosen_slots": by_day.get(chosen, []),
@@ -487,11 +518,16 @@ def reschedule(request, token):
     if not context["can_change"]:
         return render(request, "bookings/manage.html", context, status=409)
     if "therapist" not in request.GET or "date" not in request.GET:
-        # Open on the booked therapist and day, so nearby times are one tap away.
+        # Open on the booked therapist and day, so nearby times are one tap away: "any" if
+        # that therapist no longer offers it, and the first free day if the day is out of reach.
         request.GET = request.GET.copy()
-        request.GET.setdefault("therapist", booking.therapist.slug)
-        booked_day = booking.start.astimezone(clinic_tz()).date()
-        if booked_day >= now.astimezone(clinic_tz()).date():
+        still_offers = Therapist.objects.offering(booking.service).filter(pk=booking.therapist_id)
+        request.GET.setdefault(
+            "therapist", booking.therapist.slug if still_offers.exists() else ANY
+        )
+        tz = clinic_tz()
+        booked_day = booking.start.astimezone(tz).date()
+        if now.astimezone(tz).date() <= booked_day <= (now + policy.horizon).astimezone(tz).date():
             request.GET.setdefault("date", booked_day.isoformat())
     context.update(
         picker_context(request, booking.service, now=now, policy=policy, exclude_booking=booking)
@@ -590,7 +626,7 @@ def api_availability(request):
     except BadRequest as error:
         return _api_error(error.message, error.parameter)
     raw_days = request.GET.get("days", "7")
-    if not raw_days.isdigit() or not 1 <= int(raw_days) <= policy.horizon_days:
+    if not re.fullmatch(r"[0-9]{1,3}", raw_days) or not 1 <= int(raw_days) <= policy.horizon_days:
         return _api_error(f"'days' must be a whole number from 1 to {policy.horizon_days}.", "days")
     today = now.astimezone(tz).date()
     if first < today:

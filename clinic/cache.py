@@ -67,8 +67,15 @@ def _personal(request) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
 
 
+# The query parameters any cached view reads; others cannot change a page, so they are left out
+# of the key (and cannot fill the cache with copies of one page).
+KEY_PARAMETERS = ("page", "category", "q", "service", "therapist", "start", "days", "date")
+
+
 def _page_key(prefix: str, request) -> str:
-    return f"{prefix}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+    params = [(name, request.GET.getlist(name)) for name in KEY_PARAMETERS if name in request.GET]
+    identity = repr((request.path, params))
+    return f"{prefix}:{hashlib.sha256(identity.encode()).hexdigest()}"
 
 
 def cached_free_times(view):

@@ -10,7 +10,7 @@ import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.shortcuts import render
 
 
@@ -28,6 +28,7 @@ def client_address(request) -> str:
 
 def hit(scope: str, request, *, limit: int, window: int) -> bool:
     """Count one request; True while the address is within `limit` requests per `window` s."""
+    cache = caches["ratelimit"]
     address = hashlib.sha256(client_address(request).encode()).hexdigest()[:24]
     key = f"ratelimit:{scope}:{address}:{int(time.time() // window)}"
     if cache.add(key, 1, timeout=window + 1):

@@ -113,16 +113,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Rate-limit counts get a cache of their own, so a flood of cached pages never evicts them.
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "clinic",
+            "KEY_PREFIX": prefix,
         }
+        for alias, prefix in [("default", "clinic"), ("ratelimit", "clinic-ratelimit")]
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ratelimit",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }
 
 # Public content pages (clinic/cache.py): shared cache time, and browsers' copy.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))

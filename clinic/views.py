@@ -64,12 +64,13 @@ def healthz(request):
 
 @require_GET
 def robots_txt(request):
+    # The admin is not listed (that would reveal a custom DJANGO_ADMIN_URL); its pages carry
+    # noindex, as do the booking steps after /book/.
     lines = [
         "User-agent: *",
-        f"Disallow: /{settings.ADMIN_URL}",
         "Disallow: /bookings/",
-        "Disallow: /book/",
         "Disallow: /api/",
+        "Disallow: /calendar/",
         f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

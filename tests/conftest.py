@@ -1,7 +1,7 @@
 """Shared fixtures; the factories live in tests/factories.py."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from bookings.models import BookingPolicy
 from tests.factories import NOW, make_service, make_therapist
@@ -9,9 +9,11 @@ from tests.factories import NOW, make_service, make_therapist
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

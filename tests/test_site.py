@@ -153,8 +153,8 @@ def test_settings_refuse_to_start_without_a_secret_key_in_production():
     assert _run_settings({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60}).returncode == 0
 
 
-def test_deploy_check_reports_nothing_with_production_settings():
-    result = subprocess.run(
+def _deploy_check(**env):
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
@@ -162,13 +162,24 @@ def test_deploy_check_reports_nothing_with_production_settings():
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": "k3y-" + "Zq8#xV2!pL9@mN4$" * 4,
             "DJANGO_ALLOWED_HOSTS": "www.rimrockmassage.example",
+            **env,
         },
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_deploy_check_reports_nothing_with_production_settings():
+    result = _deploy_check(REDIS_URL="redis://127.0.0.1:6379/0")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_asks_for_a_shared_cache():
+    result = _deploy_check()
+    assert result.returncode != 0
+    assert "clinic.W001" in result.stderr + result.stdout
 
 
 @pytest.mark.django_db
@@ -202,7 +213,8 @@ def test_pages_carry_a_strict_content_security_policy(client, db):
 def test_robots_points_to_the_sitemap(client, db):
     body = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in body
-    assert "Disallow: /bookings/" in body and "Disallow: /admin/" in body
+    assert "Disallow: /bookings/" in body and "Disallow: /api/" in body
+    assert "admin" not in body  # a custom admin address stays private
 
 
 # --- Caching of content pages ---------------------------------------------------------------
@@ -307,3 +319,17 @@ def test_a_failed_email_is_logged_without_personal_details(caplog, settings, pol
     assert booking.reference in logged
     for secret in (booking.token, booking.client.email, booking.client.name, "Sciatic pain"):
         assert secret not in logged
+
+
+@pytest.mark.django_db
+def test_a_flood_of_pages_cannot_reset_the_login_limit(client, settings):
+    from django.core.cache import cache
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": (2, 60)}
+    data = {"username": "owner", "password": "wrong"}
+    for _ in range(2):
+        client.post("/admin/login/", data)
+    for n in range(50):  # unknown parameters do not make new cache entries...
+        client.get("/services/", {"x": n})
+    cache.clear()  # ...and even an emptied page cache keeps the counts
+    assert client.post("/admin/login/", data).status_code == 429

@@ -176,6 +176,8 @@ ANY_TIME = Rules(step=timedelta(minutes=30), notice=timedelta(), horizon=timedel
             ["01:00", "01:30", "01:00", "01:30", "02:00", "02:30", "03:00"],
             {"-0600", "-0700"},
         ),
+        # Hours that open inside the spring gap (02:30 does not exist) open at 03:30 MDT.
+        ("2026-03-08", {6: hours(("02:30", "05:00"))}, ["03:30", "04:00"], {"-0600"}),
         # Clinic hours on both change days keep their wall-clock times and new offsets.
         ("2026-03-08", SUNDAY_DAY, ["09:00", "09:30", "10:00"], {"-0600"}),
         ("2026-11-01", SUNDAY_DAY, ["09:00", "09:30", "10:00"], {"-0700"}),

@@ -71,7 +71,9 @@ def text(response) -> str:
 def test_confirmation_emails_go_to_client_and_therapist(booking):
     client_mail, therapist_mail = mail.outbox
     assert client_mail.to == ["ruth@example.com"]
-    assert client_mail.subject == "Booking confirmed: Sciatica relief massage, Tue Dec 8, 10:00 AM"
+    assert client_mail.subject == (
+        "Booking confirmed: Sciatica relief massage, Tue Dec 8, 10:00 AM MST"
+    )
     for body in (client_mail.body, client_mail.alternatives[0][0]):
         assert "Rimrock Massage & Bodywork" in html.unescape(body)
         assert "2815 Montana Avenue, Suite 200" in body
@@ -340,7 +342,7 @@ def test_reminders_go_out_once_for_sessions_within_a_day(service, therapist, pol
     )
     call_command("send_reminders")
     assert [m.to for m in mail.outbox] == [[soon.client.email]]
-    assert mail.outbox[0].subject == "Reminder: Sciatica relief massage on Tue Dec 8, 7:30 AM"
+    assert mail.outbox[0].subject == "Reminder: Sciatica relief massage on Tue Dec 8, 7:30 AM MST"
     assert mail.outbox[0].attachments == []
     call_command("send_reminders")
     assert len(mail.outbox) == 1
@@ -383,3 +385,24 @@ def test_two_reminder_jobs_at_once_send_each_reminder_once():
         thread.join()
     assert sum(counts) == len(due)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(b.client.email for b in due)
+
+
+def test_reschedule_opens_on_any_therapist_when_theirs_has_left(
+    client, booking, therapist, service
+):
+    colleague = make_therapist(slug="luis", name="Luis Echeverria", services=[service])
+    therapist.active = False
+    therapist.save()
+    response = client.get(f"/bookings/{booking.token}/reschedule/")
+    page = text(response)
+    assert response.status_code == 200
+    assert "We don't know that therapist" not in page and colleague.name in page
+
+
+def test_reschedule_of_a_booking_beyond_the_online_horizon_opens_without_an_error(
+    client, service, therapist, policy
+):
+    far = make_booking(therapist=therapist, service=service, start=local("2027-03-15", "10:00"))
+    response = client.get(f"/bookings/{far.token}/reschedule/")
+    assert response.status_code == 200
+    assert "Please choose a day between" not in text(response)

@@ -202,3 +202,95 @@ def test_front_desk_may_book_a_caller_inside_the_online_notice(service, therapis
         override_hours=True,
     )
     assert late.start == local("2026-12-07", "18:00")
+
+
+def test_an_online_booking_never_rewrites_another_persons_contact_details(
+    service, therapist, policy
+):
+    existing = book(service, therapist, name="Curtis Lindqvist", email="curtis@example.com")
+    booking = book(
+        service,
+        therapist,
+        start=local("2026-12-09", "10:00"),
+        name="Mallory Evil",
+        email="CURTIS@example.com",
+    )
+    client = Client.objects.get()
+    assert client.name == "Curtis Lindqvist" and client.phone == "(406) 555-0147"
+    assert booking.client_id == existing.client_id
+    (note,) = booking.changes.all()
+    assert "Booked online as Mallory Evil" in note.action and note.user is None
+
+
+def test_the_front_desk_updates_a_callers_details(service, therapist, policy):
+    book(service, therapist, name="Curtis Lindqvist", email="curtis@example.com")
+    book(
+        service,
+        therapist,
+        start=local("2026-12-09", "10:00"),
+        name="Curtis J. Lindqvist",
+        email="curtis@example.com",
+        source=Booking.Source.STAFF,
+    )
+    assert Client.objects.get().name == "Curtis J. Lindqvist"
+
+
+def test_client_emails_are_unique_whatever_their_case(db):
+    from django.core.exceptions import ValidationError
+
+    Client.objects.create(name="Ruth", email="ruth@example.com", phone="1234567")
+    duplicate = Client(name="Ruth A", email="RUTH@Example.com", phone="1234567")
+    with pytest.raises(ValidationError):
+        duplicate.full_clean()
+
+
+def test_override_with_any_therapist_prefers_someone_working(service, policy):
+    # Hannah does not work Tuesdays; Maren works and is free at 08:15 only by override.
+    maren = make_therapist(slug="maren", services=[service], order=1)
+    hannah = make_therapist(
+        slug="hannah", name="Hannah Kowalski", services=[service], hours={0: [("09:00", "17:00")]}
+    )
+    inside_hours = book(service, None, source=Booking.Source.STAFF, override_hours=True)
+    assert inside_hours.therapist == maren
+    early = book(
+        service,
+        None,
+        start=local("2026-12-08", "07:00"),
+        source=Booking.Source.STAFF,
+        override_hours=True,
+        email="early@example.com",
+    )
+    assert early.therapist in (maren, hannah)
+
+
+def test_nobody_books_in_the_past_not_even_with_the_override(service, therapist, policy):
+    with pytest.raises(services.SlotUnavailable) as refused:
+        book(
+            service,
+            therapist,
+            start=NOW - timedelta(hours=3),
+            source=Booking.Source.STAFF,
+            override_hours=True,
+        )
+    assert refused.value.code == "past"
+
+
+def test_moving_a_booking_to_another_therapist_tells_the_first_one(
+    service, policy, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    maren = make_therapist(slug="maren", services=[service])
+    luis = make_therapist(
+        slug="luis", name="Luis Echeverria", email="luis@clinic.example", services=[service]
+    )
+    booking = book(service, maren)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_reschedule(
+            booking=booking, start=local("2026-12-09", "10:00"), therapist=luis, now=NOW
+        )
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    assert recipients == ["luis@clinic.example", "maren@clinic.example", "ruth@example.com"]
+    to_maren = next(message for message in mail.outbox if message.to == ["maren@clinic.example"])
+    assert to_maren.subject.startswith("Booking moved to Luis Echeverria: Tue Dec 8, 10:00 AM MST")
+    assert "now with Luis Echeverria" in to_maren.body

@@ -362,3 +362,65 @@ def test_free_times_are_served_from_cache_until_the_schedule_changes(
         end=local("2026-12-08", "17:00"),
     )
     assert not any(start >= "2026-12-08T13:00" for start in starts())
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/availability?service=sciatica-relief-60&days=%C2%B2", "days"),
+        ("/api/availability?service=sciatica-relief-60&start=9999-12-30", "start"),
+        ("/api/availability?service=sciatica-relief-60&start=20261208", "start"),
+    ],
+)
+def test_api_odd_numbers_and_far_dates_are_400s(client, clinic, url, parameter):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.json()["parameter"] == parameter
+
+
+@pytest.mark.parametrize("start", ["9999-12-31T23:00", "0001-01-01T00:00"])
+def test_far_start_times_are_a_clear_400(client, clinic, start):
+    url = f"/book/sciatica-relief-60/confirm/?therapist=maren&start={start}"
+    for response in (client.get(url), client.post(url, FORM)):
+        assert response.status_code == 400
+        assert "too far from today" in response.content.decode()
+    assert client.get("/book/sciatica-relief-60/", {"date": "9999-12-31"}).status_code == 400
+
+
+def test_pressing_enter_after_a_lost_race_books_nothing_unchosen(client, clinic):
+    url = confirm_url("sciatica-relief-60", TUESDAY_10)
+    make_booking(therapist=clinic["maren"], service=clinic["sciatica"], start=TUESDAY_10)
+    page = client.post(url, FORM).content.decode()
+    # The form's first submit button (what Enter presses) is disabled, before the time buttons.
+    first_submit = page.index('type="submit"')
+    assert page[first_submit:].startswith('type="submit" class="d-none" disabled')
+    assert first_submit < page.index('name="start" value=')
+    # Without a chosen time, nothing is booked.
+    data = {key: value for key, value in FORM.items() if key != "start"}
+    assert client.post(url, data).status_code == 409
+    assert Booking.objects.count() == 1
+
+
+def test_phone_numbers_cannot_carry_line_breaks(client, clinic):
+    response = client.post(
+        confirm_url("sciatica-relief-60", TUESDAY_10), {**FORM, "phone": "406\n5550100"}
+    )
+    assert response.status_code == 400
+    assert "phone number we can call" in response.content.decode()
+
+
+def test_any_therapist_at_a_time_nobody_works_is_explained_not_called_a_race(client, clinic):
+    response = client.get(
+        confirm_url("neck-shoulder-30", local("2026-12-08", "19:30"), therapist="any")
+    )
+    assert response.status_code == 400
+    assert "None of our therapists works at that time" in html.unescape(response.content.decode())
+
+
+def test_closed_days_say_closed(client, clinic):
+    day = local("2026-12-09", "00:00")
+    Closure.objects.create(start=day, end=day + timedelta(days=1), reason="Staff training")
+    page = client.get("/book/sciatica-relief-60/", {"therapist": "maren", "date": "2026-12-08"})
+    page = page.content.decode()
+    # Wednesday (closure), Saturday and Sunday (nobody works).
+    assert page.count("closed") == 3
