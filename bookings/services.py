@@ -349,6 +349,8 @@ def booking_reschedule(
             staff=by is not None,
             exclude=booking,
         )
+        if start == booking.start and chosen == booking.therapist:
+            raise BookingError(_("That is already your booked time."), "same_time")
         previous, previous_therapist = booking.start, booking.therapist
         booking.therapist = chosen
         booking.set_times(start)

@@ -310,6 +310,7 @@ def picker_context(request, service, *, now, policy, exclude_booking=None):
         "therapists": offering,
         "days": days,
         "chosen": chosen,
+        "today": today,
         "chosen_slots": by_day.get(chosen, []),
         "week_start": week_start,
         "week_end": week_end,

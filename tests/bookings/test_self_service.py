@@ -406,3 +406,15 @@ def test_reschedule_of_a_booking_beyond_the_online_horizon_opens_without_an_erro
     response = client.get(f"/bookings/{far.token}/reschedule/")
     assert response.status_code == 200
     assert "Please choose a day between" not in text(response)
+
+
+def test_moving_to_the_same_time_changes_nothing(client, booking):
+    confirm = f"/bookings/{booking.token}/reschedule/confirm/?" + urlencode(
+        {"therapist": "maren", "start": TUESDAY_10.isoformat()}
+    )
+    mail.outbox.clear()
+    response = client.post(confirm)
+    assert response.status_code == 400
+    assert "already your booked time" in text(response)
+    booking.refresh_from_db()
+    assert booking.sequence == 0 and mail.outbox == []

@@ -114,7 +114,7 @@ def test_the_whole_flow_books_and_shows_the_booking(
     assert booking.reference in page
     assert "Maren Ostby" in page and "Sciatica relief massage" in page
     assert "10:00 AM MST" in page and "2815 Montana Avenue" in page
-    assert "arrive 10 minutes early" in page
+    assert "Arrive ten minutes early." in page  # the service's own "what to expect"
     assert [m.to for m in mail.outbox] == [["ruth@example.com"], ["maren@clinic.example"]]
 
 
