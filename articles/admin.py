@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
@@ -22,8 +23,36 @@ class CategoryAdmin(admin.ModelAdmin):
         return obj.article_total
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """ArticleAdmin's form; the admin builds its fields from the fieldsets."""
+
+    def clean(self):
+        """A published article gets its publish date when it is published, not when drafted.
+
+        Publishing without a date, or a draft with a past date nobody touched (drafts used
+        to be pre-filled with their creation time), means now, like the "Publish now" action.
+        A date chosen in this edit, or a future one, is kept. This runs before the model's
+        clean(), so the rule that a published article has a date still holds.
+        """
+        data = super().clean()
+        if data.get("status") != Article.Status.PUBLISHED or "published_at" in self.errors:
+            return data
+        now = timezone.now()
+        when = data.get("published_at")
+        untouched_draft_date = (
+            self.instance.status == Article.Status.DRAFT
+            and "published_at" not in self.changed_data
+            and when is not None
+            and when <= now
+        )
+        if when is None or untouched_draft_date:
+            data["published_at"] = now
+        return data
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ["title", "state", "category", "published_at", "updated_at", "preview_link"]
     list_filter = ["status", "category", ("author", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["category", "author"]
@@ -48,7 +77,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("author", request.user.pk)
-        initial.setdefault("published_at", timezone.now())
+        # No publish date yet: a draft is dated when it is published (ArticleAdminForm).
         return initial
 
     def save_model(self, request, obj, form, change):

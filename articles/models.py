@@ -60,7 +60,9 @@ class Article(models.Model):
         _("slug"),
         max_length=200,
         unique=True,
-        help_text=_("The article's address: /articles/<slug>/. Avoid changing it once published."),
+        help_text=_(
+            "The article's address: /articles/your-article-slug/. Avoid changing it once published."
+        ),
     )
     summary = models.TextField(
         _("summary"),
@@ -115,7 +117,10 @@ class Article(models.Model):
         null=True,
         blank=True,
         db_index=True,
-        help_text=_("Clinic time. A published article with a future date stays hidden until then."),
+        help_text=_(
+            "Clinic time. Leave it empty to publish at the moment you save with the status "
+            "Published; a future date keeps the article hidden until then."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

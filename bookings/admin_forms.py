@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
 from .availability import local_datetime
@@ -17,6 +17,37 @@ from .models import Booking, Service, Therapist, WorkingHours
 from .schedules import clinic_tz
 
 EXPORT_MAX_DAYS = 366
+# How far from today staff may book for a caller and export, in years (back, ahead). Dates
+# further out are typing mistakes, and near the ends of the calendar they cannot be computed.
+CALLER_YEARS = (1, 2)
+EXPORT_YEARS = (20, 5)
+
+
+def add_years(day: date, years: int) -> date:
+    """The same date `years` later (earlier if negative); 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def date_window(today: date, *, back: int, ahead: int) -> tuple[date, date]:
+    """The first and last dates `back` years before and `ahead` years after today."""
+    return add_years(today, -back), add_years(today, ahead)
+
+
+def check_in_window(value: date, window: tuple[date, date]) -> date:
+    first, last = window
+    if not first <= value <= last:
+        raise ValidationError(
+            _("Choose a date between %(first)s and %(last)s."),
+            code="date_out_of_range",
+            params={
+                "first": dateformat.format(first, "M j, Y"),
+                "last": dateformat.format(last, "M j, Y"),
+            },
+        )
+    return value
 
 
 class CallerBookingForm(forms.Form):
@@ -63,6 +94,13 @@ class CallerBookingForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.window = date_window(today, back=CALLER_YEARS[0], ahead=CALLER_YEARS[1])
+        self.fields["date"].widget.attrs.update(
+            min=self.window[0].isoformat(), max=self.window[1].isoformat()
+        )
+
     @staticmethod
     def initial_from(params) -> dict:
         """Initial values from the agenda's links: ?therapist=<slug>&date=...&time=...&service=."""
@@ -77,6 +115,9 @@ class CallerBookingForm(forms.Form):
             with contextlib.suppress(ValueError):
                 initial[key] = parse(params.get(key, ""))
         return initial
+
+    def clean_date(self):
+        return check_in_window(self.cleaned_data["date"], self.window)
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -118,6 +159,17 @@ class ExportForm(forms.Form):
         first = today.replace(day=1)
         self.fields["start"].initial = first
         self.fields["end"].initial = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        self.window = date_window(today, back=EXPORT_YEARS[0], ahead=EXPORT_YEARS[1])
+        for name in ("start", "end"):
+            self.fields[name].widget.attrs.update(
+                min=self.window[0].isoformat(), max=self.window[1].isoformat()
+            )
+
+    def clean_start(self):
+        return check_in_window(self.cleaned_data["start"], self.window)
+
+    def clean_end(self):
+        return check_in_window(self.cleaned_data["end"], self.window)
 
     def clean(self):
         data = super().clean()

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import availability, services
-from .admin_forms import CallerBookingForm, ExportForm
+from .admin_forms import CallerBookingForm, ExportForm, date_window
 from .models import (
     Booking,
     BookingPolicy,
@@ -385,15 +385,33 @@ def _lane_cells(
     return cells
 
 
+AGENDA_YEARS = 5  # either side of today; further out is a typing mistake
+
+
 def _date_param(value: str | None, default: date) -> tuple[date, str]:
+    """The date asked for and "", or `default` and why the date asked for cannot be shown.
+
+    Only dates within AGENDA_YEARS of `default` (today) are shown: near the ends of the
+    calendar (year 1 or 9999) a week or a day in clinic time cannot even be computed.
+    """
     if not value:
         return default, ""
     try:
-        return date.fromisoformat(value), ""
+        chosen = date.fromisoformat(value)
     except ValueError:
         return default, _("“%(value)s” is not a date written as YYYY-MM-DD; showing today.") % {
             "value": value[:20]
         }
+    first, last = date_window(default, back=AGENDA_YEARS, ahead=AGENDA_YEARS)
+    if not first <= chosen <= last:
+        return default, _(
+            "The agenda shows dates from %(first)s to %(last)s, not “%(value)s”; showing today."
+        ) % {
+            "first": dateformat.format(first, "M j, Y"),
+            "last": dateformat.format(last, "M j, Y"),
+            "value": value[:20],
+        }
+    return chosen, ""
 
 
 def agenda(request, model_admin):
@@ -515,6 +533,7 @@ def agenda(request, model_admin):
         session_count=sum(len(lane.sessions) for lane in lanes),
         zone=zone_name(),
         problem=problem,
+        window=date_window(today, back=AGENDA_YEARS, ahead=AGENDA_YEARS),
         previous_url=link(date=(chosen - step).isoformat()),
         next_url=link(date=(chosen + step).isoformat()),
         today_url=link(date=today.isoformat()),
@@ -715,10 +734,11 @@ def book_for_caller(request, model_admin):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     now = timezone.now()
+    today = now.astimezone(clinic_tz()).date()
     policy = BookingPolicy.load()
     nearest = []
     if request.method == "POST":
-        form = CallerBookingForm(request.POST)
+        form = CallerBookingForm(request.POST, today=today)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -777,7 +797,7 @@ def book_for_caller(request, model_admin):
                     reverse("admin:bookings_booking_change", args=[booking.pk])
                 )
     else:
-        form = CallerBookingForm(initial=CallerBookingForm.initial_from(request.GET))
+        form = CallerBookingForm(initial=CallerBookingForm.initial_from(request.GET), today=today)
     therapist_names = {t.slug: t.name for t in Therapist.objects.all()}
     context = admin_context(
         request,

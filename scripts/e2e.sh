@@ -21,3 +21,6 @@ fi
 
 make --no-print-directory .venv/.dev   # the dev requirements (pytest, playwright, axe)
 E2E=1 .venv/bin/python -m pytest tests/e2e -q "$@"
+# The browser tests that live beside the code they check (marked e2e), in their own run:
+# each starts its own Playwright, which cannot share a process with tests/e2e's.
+E2E=1 .venv/bin/python -m pytest tests/bookings -m e2e -q

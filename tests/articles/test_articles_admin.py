@@ -158,25 +158,162 @@ def test_new_article_defaults_to_the_signed_in_author(client, editor, make_categ
     assert list(article.related_services.all()) == [service]
 
 
-def test_publishing_without_a_date_is_explained(client, owner, make_category):
-    client.force_login(owner)
+ADD = reverse("admin:articles_article_add")
 
-    response = client.post(
-        reverse("admin:articles_article_add"),
-        {
-            "title": "Undated",
-            "slug": "undated",
-            "category": make_category().pk,
-            "summary": "A summary.",
-            "body": "Text.",
-            "status": "published",
-            "published_at_0": "",
-            "published_at_1": "",
-        },
+
+def article_form(**fields) -> dict:
+    """What the add/change form posts, with a new article's usual answers."""
+    return {
+        "title": "New article",
+        "slug": "new-article",
+        "summary": "A summary.",
+        "body": "Text.",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "author": "",
+        "cover_image_alt": "",
+        "seo_title": "",
+        "seo_description": "",
+        **fields,
+    }
+
+
+def change_form_data(article) -> dict:
+    """What the change form posts back when nothing is edited (times in clinic time)."""
+    published_at = article.published_at and timezone.localtime(article.published_at)
+    return article_form(
+        title=article.title,
+        slug=article.slug,
+        category=article.category_id,
+        summary=article.summary,
+        body=article.body,
+        status=article.status,
+        published_at_0=f"{published_at:%Y-%m-%d}" if published_at else "",
+        published_at_1=f"{published_at:%H:%M:%S}" if published_at else "",
+        author=article.author_id or "",
     )
 
+
+def test_a_new_article_has_no_publish_date_until_it_is_published(client, owner):
+    client.force_login(owner)
+
+    response = client.get(ADD)
+
     assert response.status_code == 200
-    assert "Choose a publish date" in response.content.decode()
+    assert "published_at" not in response.context["adminform"].form.initial
+    assert 'name="published_at_0" value=' not in response.content.decode()
+
+
+def test_publishing_without_a_date_publishes_now(client, owner, make_category):
+    client.force_login(owner)
+
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(ADD, article_form(category=make_category().pk, status="published"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get(slug="new-article")
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at == NOW
+    assert list(Article.objects.published(NOW)) == [article]
+
+
+def test_a_draft_is_dated_when_it_is_published_not_when_it_was_created(
+    client, owner, make_category
+):
+    client.force_login(owner)
+    created, published = NOW - timedelta(days=20), NOW
+    with time_machine.travel(created, tick=False):
+        # The browser posts back whatever date the new form offers.
+        offered = client.get(ADD).context["adminform"].form.initial.get("published_at")
+        offered = offered and timezone.localtime(offered)
+        response = client.post(
+            ADD,
+            article_form(
+                category=make_category().pk,
+                published_at_0=f"{offered:%Y-%m-%d}" if offered else "",
+                published_at_1=f"{offered:%H:%M:%S}" if offered else "",
+            ),
+        )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    draft = Article.objects.get(slug="new-article")
+    assert draft.published_at is None
+    change = reverse("admin:articles_article_change", args=[draft.pk])
+
+    with time_machine.travel(published, tick=False):
+        data = change_form_data(draft)
+        response = client.post(change, {**data, "status": "published"})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED
+    assert draft.published_at == published
+
+
+def test_publishing_a_draft_with_an_old_date_left_as_it_was_publishes_now(
+    client, owner, make_article
+):
+    # Drafts saved before the form stopped filling in "now" carry their creation time.
+    draft = make_article(status=Article.Status.DRAFT, published_at=NOW - timedelta(days=20))
+    change = reverse("admin:articles_article_change", args=[draft.pk])
+    client.force_login(owner)
+
+    with time_machine.travel(NOW, tick=False):
+        data = change_form_data(draft)
+        response = client.post(change, {**data, "status": "published"})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    draft.refresh_from_db()
+    assert draft.published_at == NOW
+
+
+@pytest.mark.parametrize("days", [-30, 10])
+def test_a_publish_date_chosen_while_publishing_is_kept(client, owner, make_article, days):
+    draft = make_article(status=Article.Status.DRAFT)
+    change = reverse("admin:articles_article_change", args=[draft.pk])
+    chosen = (NOW + timedelta(days=days)).astimezone(timezone.get_default_timezone())
+    client.force_login(owner)
+
+    with time_machine.travel(NOW, tick=False):
+        data = change_form_data(draft)
+        response = client.post(
+            change,
+            {
+                **data,
+                "status": "published",
+                "published_at_0": f"{chosen:%Y-%m-%d}",
+                "published_at_1": f"{chosen:%H:%M:%S}",
+            },
+        )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    draft.refresh_from_db()
+    assert draft.published_at == NOW + timedelta(days=days)
+
+
+def test_a_published_article_keeps_its_date_when_edited(client, owner, make_article):
+    live_since = NOW - timedelta(days=30)
+    article = make_article(published_at=live_since)
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    client.force_login(owner)
+
+    with time_machine.travel(NOW, tick=False):
+        data = change_form_data(article)
+        response = client.post(change, {**data, "title": "A better title"})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.title == "A better title"
+    assert article.published_at == live_since
+
+
+def test_the_slug_help_text_shows_the_address_it_makes(client, owner):
+    client.force_login(owner)
+
+    page = client.get(ADD).content.decode()
+
+    assert "/articles/your-article-slug/" in page
+    assert "/articles//" not in page
 
 
 def test_editor_group_permissions_are_idempotent():

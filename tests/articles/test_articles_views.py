@@ -112,6 +112,33 @@ def test_staff_preview_of_a_scheduled_article_says_when(client, make_article, st
     assert '<meta name="robots" content="noindex">' in content
 
 
+@pytest.mark.parametrize("published_at", [None, datetime(2025, 5, 20, 16, 0, tzinfo=UTC)])
+def test_a_draft_preview_never_says_published(client, make_article, staff_user, published_at):
+    # A draft may carry a date: it was unpublished, or saved when the form filled one in.
+    with time_machine.travel(datetime(2025, 6, 1, 12, 0, tzinfo=UTC), tick=False):
+        draft = make_article(status=Article.Status.DRAFT, published_at=published_at)
+        client.force_login(staff_user)
+
+        content = client.get(draft.get_absolute_url()).content.decode()
+
+    assert "Draft (not published)" in content
+    assert "Published <time" not in content
+    assert "Updated <time" not in content
+    assert "article:published_time" not in content
+
+
+def test_a_scheduled_preview_says_scheduled_not_published(client, make_article, staff_user):
+    # 16:00 UTC on 2 June is 10:00 in Billings (MDT).
+    with time_machine.travel(datetime(2025, 6, 1, 12, 0, tzinfo=UTC), tick=False):
+        article = make_article(published_at=datetime(2025, 6, 2, 16, 0, tzinfo=UTC))
+        client.force_login(staff_user)
+
+        content = client.get(article.get_absolute_url()).content.decode()
+
+    assert 'Scheduled for <time datetime="2025-06-02">June 2, 2025</time>' in content
+    assert "Published <time" not in content
+
+
 def test_staff_see_no_banner_on_a_published_article(client, make_article, staff_user):
     article = make_article()
     client.force_login(staff_user)

@@ -591,6 +591,38 @@ def test_booking_for_a_caller_checks_the_service_is_offered(client, clinic):
     assert "Jo Lee does not offer" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("9999-12-31", "Choose a date between Dec 7, 2025 and Dec 7, 2028."),
+        ("0001-01-01", "Choose a date between Dec 7, 2025 and Dec 7, 2028."),
+        ("2028-12-08", "Choose a date between Dec 7, 2025 and Dec 7, 2028."),
+        ("2025-12-06", "Choose a date between Dec 7, 2025 and Dec 7, 2028."),
+    ],
+)
+def test_booking_for_a_caller_refuses_a_date_far_from_today(client, clinic, day, expected):
+    client.force_login(clinic.desk)
+
+    response = client.post(
+        ADD,
+        {
+            **CALLER,
+            "service": clinic.sciatica.pk,
+            "therapist": clinic.maren.pk,
+            "date": day,
+            "time": "13:00",
+            "override_hours": "on",
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].has_error("date", code="date_out_of_range")
+    assert expected in response.content.decode()
+    assert not Booking.objects.filter(client__email="walt@example.org").exists()
+    # The browser's date picker offers the same dates.
+    assert 'min="2025-12-07" max="2028-12-07"' in client.get(ADD).content.decode()
+
+
 def test_the_agenda_link_fills_in_the_booking_form(client, clinic):
     client.force_login(clinic.desk)
     response = client.get(ADD, {"therapist": "hannah", "date": "2026-12-09", "time": "11:15"})
@@ -660,6 +692,25 @@ def test_export_needs_the_export_permission_and_a_sensible_range(client, clinic,
     assert "The end date must be on or after the start date." in response.content.decode()
     response = client.get(EXPORT, {"start": "2025-01-01", "end": "2026-12-31"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        ("9999-12-31", "9999-12-31", "start"),
+        ("0001-01-01", "0001-01-01", "start"),
+        ("2026-12-01", "9999-12-31", "end"),
+        ("2006-12-06", "2006-12-31", "start"),  # more than 20 years back
+    ],
+)
+def test_export_refuses_dates_far_from_today(client, clinic, start, end, field):
+    client.force_login(clinic.desk)
+
+    response = client.get(EXPORT, {"start": start, "end": end})
+
+    assert response.status_code == 400
+    assert response.context["form"].has_error(field, code="date_out_of_range")
+    assert "Choose a date between Dec 7, 2006 and Dec 7, 2031." in response.content.decode()
 
 
 def test_csv_cells_cannot_become_formulas(client, clinic):

@@ -1,7 +1,9 @@
 """The agenda in the admin: sessions, breaks and time off in clinic time, per role."""
 
+import os
 import re
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -331,3 +333,113 @@ def test_the_agenda_uses_a_constant_number_of_queries(client, team, service):
 
     client.force_login(team["maren_user"])
     assert agenda_queries(client, date="2026-12-08", view="week") <= 12
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date": "9999-12-31", "view": "week"},
+        {"date": "9999-12-31"},
+        {"date": "0001-01-01"},
+        {"date": "0001-01-01", "view": "week"},
+        {"date": "2031-12-08"},  # more than five years ahead
+        {"date": "2021-12-06", "view": "week"},  # more than five years back
+    ],
+)
+def test_a_date_far_from_today_is_explained_and_today_shown(client, team, params):
+    client.force_login(team["desk"])
+
+    response = client.get(AGENDA, params)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The agenda shows dates from Dec 7, 2021 to Dec 7, 2031, not “" in page
+    assert response.context["chosen"] == date(2026, 12, 7)
+    assert 'min="2021-12-07" max="2031-12-07"' in page  # the date picker offers the same
+
+
+@pytest.mark.parametrize("day", ["2021-12-07", "2031-12-07"])
+def test_the_agenda_shows_dates_up_to_five_years_either_side(client, team, day):
+    client.force_login(team["desk"])
+
+    response = client.get(AGENDA, {"date": day, "view": "week"})
+
+    assert response.status_code == 200
+    assert response.context["chosen"] == date.fromisoformat(day)
+
+
+AGENDA_CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "admin-agenda.css"
+PHONE_LAYOUT = """() => {
+    const right = (selector) => [...document.querySelectorAll(selector)].map(
+        (element) => element.getBoundingClientRect().right);
+    const box = document.querySelector(".agenda-scroll");
+    return {
+        page: document.documentElement.scrollWidth,
+        viewport: innerWidth,
+        links: right("#header a"),
+        box: box.clientWidth,
+        grid: box.scrollWidth,
+    };
+}"""
+
+
+def css_block(css: str, selector: str, *, after: str = "") -> str:
+    """The declarations of the first rule for `selector` found after the text `after`."""
+    start = css.index(after) if after else 0
+    match = re.compile(rf"(?m)^\s*{re.escape(selector)} {{([^}}]*)}}").search(css, start)
+    assert match, f"no rule for {selector}"
+    return match.group(1)
+
+
+def test_on_a_phone_the_grid_scrolls_in_its_box_and_the_header_links_wrap():
+    """What the real-browser test below checks, held in place for runs without a browser."""
+    css = AGENDA_CSS.read_text()
+    # Django stacks the header in a column below 1025px; wrapping there starts a second
+    # column off to the right, which cut the "Agenda" link off on phones.
+    phone = "@media (max-width: 1024px)"
+    assert "flex-wrap: nowrap" in css_block(css, "#header", after=phone)
+    assert "flex-basis: auto" in css_block(css, ".clinic-nav", after=phone)
+    # Visually hidden labels are absolutely positioned: without a positioned scroll box they
+    # escaped it and widened the whole page.
+    scroll = css_block(css, ".agenda-scroll")
+    assert "overflow-x: auto" in scroll
+    assert "position: relative" in scroll
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(os.environ.get("E2E") != "1", reason="real-browser test: run with E2E=1")
+@pytest.mark.parametrize("view", ["day", "week"])
+def test_on_a_phone_the_page_does_not_scroll_sideways(
+    live_server, client, settings, team, service, view
+):
+    from playwright.sync_api import sync_playwright
+
+    make_booking(therapist=team["maren"], service=service, start=local("2026-12-08", "10:00"))
+    client.force_login(team["desk"])
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+            args=["--headless", "--no-sandbox", "--disable-gpu"],
+        )
+        try:
+            context = browser.new_context(
+                base_url=live_server.url,
+                viewport={"width": 390, "height": 844},
+                is_mobile=True,
+                has_touch=True,
+            )
+            context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+            )
+            page = context.new_page()
+            page.goto(f"{AGENDA}?date=2026-12-08&view={view}")
+            layout = page.evaluate(PHONE_LAYOUT)
+        finally:
+            browser.close()
+
+    assert layout["viewport"] == 390
+    assert layout["page"] <= 390, layout
+    assert max(layout["links"]) <= 390, layout  # every header link is on screen
+    assert layout["grid"] > layout["box"]  # the grid scrolls inside its box instead
