@@ -76,7 +76,8 @@ def viewport(request):
 
 @pytest.fixture
 def page(browser, viewport, live_server):
-    """A fresh browser tab on the live server; fails the test on any console error.
+    """A fresh browser tab on the live server; fails the test on any console error, and on
+    any request to another host (every asset is served by us).
 
     Console errors include Content-Security-Policy violations, so a stray inline script or
     style attribute fails here too.
@@ -85,10 +86,16 @@ def page(browser, viewport, live_server):
     context.set_default_timeout(10_000)
     tab = context.new_page()
     errors = []
+    elsewhere = []
     tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.on(
+        "request",
+        lambda r: None if r.url.startswith((live_server.url, "data:")) else elsewhere.append(r.url),
+    )
     yield tab
     context.close()
+    assert not elsewhere, f"requests to other hosts: {elsewhere}"
     # A 4xx page (a form with errors, a lost race) is logged by Chromium as a failed load.
     errors = [e for e in errors if "status of 4" not in e]
     assert not errors, f"browser console errors: {errors}"
