@@ -3,7 +3,7 @@
 The owner (superuser) and the front desk see everything; a therapist sees only their own
 profile, hours, time off, bookings and the clients they have had bookings with (see
 `admin_views.staff_scope`). Rows outside a user's scope answer 404 on every admin URL.
-Bookings are created, cancelled and marked only through `bookings.services`.
+Bookings are created, moved, cancelled and marked only through `bookings.services`.
 """
 
 from datetime import datetime, time, timedelta
@@ -602,12 +602,21 @@ class BookingAdmin(ScopedAdmin):
     def has_export_permission(self, request):
         return request.user.has_perm("bookings.export_booking")
 
+    def has_move_permission(self, request, obj=None):
+        # Moving a session rearranges the clinic's day: the front desk's and the owner's job.
+        return _sees_everything(request) and self.has_change_permission(request, obj)
+
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         view = self.admin_site.admin_view
         return [
             path("agenda/", view(self.agenda_view), name="{}_{}_agenda".format(*info)),
             path("export/", view(self.export_view), name="{}_{}_export".format(*info)),
+            path(
+                "<path:object_id>/move/",
+                view(self.move_view),
+                name="{}_{}_move".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -616,6 +625,9 @@ class BookingAdmin(ScopedAdmin):
 
     def export_view(self, request):
         return admin_views.export(request, self)
+
+    def move_view(self, request, object_id):
+        return admin_views.booking_move(request, object_id, self)
 
     def add_view(self, request, form_url="", extra_context=None):
         # Staff book through the same service and guarantee as clients.
@@ -635,6 +647,8 @@ class BookingAdmin(ScopedAdmin):
                 reverse("admin:bookings_booking_agenda")
                 + f"?date={local.date().isoformat()}&therapist={obj.therapist.slug}"
             )
+            if obj.status == Booking.Status.CONFIRMED and self.has_move_permission(request, obj):
+                context["move_url"] = reverse("admin:bookings_booking_move", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):

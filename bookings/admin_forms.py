@@ -1,4 +1,4 @@
-"""Forms of the staff side: booking for a caller, the booking change form, hours, export."""
+"""Staff forms: booking for a caller, moving a booking, the booking change form, hours, export."""
 
 from __future__ import annotations
 
@@ -50,8 +50,40 @@ def check_in_window(value: date, window: tuple[date, date]) -> date:
     return value
 
 
-class CallerBookingForm(forms.Form):
+class SessionStartForm(forms.Form):
+    """A session's date and start time in clinic time, near today; `start` once clean."""
+
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    time = forms.TimeField(
+        label=_("Start time"),
+        widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
+        help_text=_("Clinic time."),
+    )
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.window = date_window(today, back=CALLER_YEARS[0], ahead=CALLER_YEARS[1])
+        self.fields["date"].widget.attrs.update(
+            min=self.window[0].isoformat(), max=self.window[1].isoformat()
+        )
+
+    def clean_date(self):
+        return check_in_window(self.cleaned_data["date"], self.window)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            # A wall-clock time in the clinic's zone, right on daylight-saving change days.
+            data["start"] = local_datetime(data["date"], data["time"], clinic_tz())
+        return data
+
+
+class CallerBookingForm(SessionStartForm):
     """What the front desk asks a caller; booking goes through bookings.services."""
+
+    field_order = ["service", "therapist", "date", "time"]
 
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=Service.objects.active(), empty_label=None
@@ -62,14 +94,6 @@ class CallerBookingForm(forms.Form):
         required=False,
         empty_label=_("Anyone who offers the service"),
         help_text=_("“Anyone” books the least busy therapist who is free then."),
-    )
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    time = forms.TimeField(
-        label=_("Start time"),
-        widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
-        help_text=_("Clinic time."),
     )
     name = forms.CharField(label=_("Client's name"), max_length=120)
     email = forms.EmailField(
@@ -94,13 +118,6 @@ class CallerBookingForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, today: date, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.window = date_window(today, back=CALLER_YEARS[0], ahead=CALLER_YEARS[1])
-        self.fields["date"].widget.attrs.update(
-            min=self.window[0].isoformat(), max=self.window[1].isoformat()
-        )
-
     @staticmethod
     def initial_from(params) -> dict:
         """Initial values from the agenda's links: ?therapist=<slug>&date=...&time=...&service=."""
@@ -115,9 +132,6 @@ class CallerBookingForm(forms.Form):
             with contextlib.suppress(ValueError):
                 initial[key] = parse(params.get(key, ""))
         return initial
-
-    def clean_date(self):
-        return check_in_window(self.cleaned_data["date"], self.window)
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -137,10 +151,32 @@ class CallerBookingForm(forms.Form):
                     params={"name": therapist.name, "service": service},
                 ),
             )
-        if data.get("date") and data.get("time"):
-            # A wall-clock time in the clinic's zone, right on daylight-saving change days.
-            data["start"] = local_datetime(data["date"], data["time"], clinic_tz())
         return data
+
+
+class MoveBookingForm(SessionStartForm):
+    """Where the front desk moves a confirmed booking; moving goes through bookings.services.
+
+    Starts at the booking's own date, time and therapist; the therapists offered are those
+    who offer the booking's service.
+    """
+
+    therapist = forms.ModelChoiceField(
+        label=_("Therapist"),
+        queryset=Therapist.objects.none(),
+        required=False,
+        empty_label=_("Anyone who offers the service"),
+        help_text=_("“Anyone” moves it to the least busy therapist who is free then."),
+    )
+
+    def __init__(self, *args, booking: Booking, today: date, **kwargs):
+        local = booking.start.astimezone(clinic_tz())
+        kwargs.setdefault(
+            "initial",
+            {"date": local.date(), "time": local.time(), "therapist": booking.therapist_id},
+        )
+        super().__init__(*args, today=today, **kwargs)
+        self.fields["therapist"].queryset = Therapist.objects.offering(booking.service)
 
 
 class ExportForm(forms.Form):

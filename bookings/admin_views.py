@@ -1,4 +1,4 @@
-"""The staff side inside the admin: who sees what, the agenda, CSV export, booking for a caller.
+"""The staff side in the admin: who sees what, the agenda, CSV export, booking for a caller, moves.
 
 Row-level limits are defined once here (`staff_scope` and the `scoped_*` filters) and used by
 every ModelAdmin queryset, custom admin view and export: the owner (superuser) and the front
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import availability, services
-from .admin_forms import CallerBookingForm, ExportForm, date_window
+from .admin_forms import CallerBookingForm, ExportForm, MoveBookingForm, date_window
 from .models import (
     Booking,
     BookingPolicy,
@@ -818,6 +818,108 @@ def book_for_caller(request, model_admin):
 
 def _clinic_when(moment: datetime) -> str:
     return dateformat.format(moment.astimezone(clinic_tz()), r"D M j, Y \a\t g:i A T")
+
+
+# --- Move a booking --------------------------------------------------------------------------
+
+
+def booking_move(request, object_id, model_admin):
+    """The front desk moves a confirmed booking to another time or therapist (GET: the form).
+
+    Through `services.booking_reschedule` with staff rules: no online notice or horizon, never
+    over another booking; the client and therapists are emailed once it is saved. A therapist
+    may not move bookings (403); a booking outside the user's rows answers 404.
+    """
+    booking = model_admin.get_object(request, object_id)
+    if not model_admin.has_move_permission(request, booking):
+        raise PermissionDenied
+    change_url = reverse("admin:bookings_booking_change", args=[booking.pk])
+    if booking.status != Booking.Status.CONFIRMED:
+        messages.warning(
+            request,
+            _("Only confirmed bookings can be moved; %(ref)s is %(status)s. Nothing was changed.")
+            % {"ref": booking.reference, "status": booking.get_status_display().lower()},
+        )
+        return HttpResponseRedirect(change_url)
+    now = timezone.now()
+    today = now.astimezone(clinic_tz()).date()
+    policy = BookingPolicy.load()
+    nearest = []
+    if request.method == "POST":
+        form = MoveBookingForm(request.POST, booking=booking, today=today)
+        if form.is_valid():
+            data = form.cleaned_data
+            previous_therapist = booking.therapist
+            try:
+                moved = services.booking_reschedule(
+                    booking=booking,
+                    start=data["start"],
+                    therapist=data["therapist"],
+                    now=now,
+                    by=request.user,
+                )
+            except services.BookingError as error:
+                form.add_error(None, _move_refusal(error, data["therapist"], policy))
+                if isinstance(error, services.SlotUnavailable):
+                    nearest = nearest_slots(
+                        booking.service,
+                        data["therapist"],
+                        data["start"],
+                        now=now,
+                        policy=policy,
+                        exclude_booking=booking,
+                    )
+            else:
+                when = _clinic_when(moved.start)
+                model_admin.log_change(request, moved, _("Moved to %(when)s") % {"when": when})
+                emailed = (
+                    _("the client and therapist have been emailed")
+                    if moved.therapist_id == previous_therapist.pk
+                    else _("the client and both therapists have been emailed")
+                )
+                messages.success(
+                    request,
+                    _("Moved %(ref)s to %(when)s with %(therapist)s; %(emailed)s.")
+                    % {
+                        "ref": moved.reference,
+                        "when": when,
+                        "therapist": moved.therapist.name,
+                        "emailed": emailed,
+                    },
+                )
+                return HttpResponseRedirect(change_url)
+    else:
+        form = MoveBookingForm(booking=booking, today=today)
+    therapist_names = {t.slug: t.name for t in Therapist.objects.all()}
+    context = admin_context(
+        request,
+        model_admin,
+        title=_("Move booking %(ref)s") % {"ref": booking.reference},
+        booking=booking,
+        current=_clinic_when(booking.start),
+        change_url=change_url,
+        form=form,
+        zone=zone_name(),
+        nearest=[(slot, therapist_names.get(slot.therapist, slot.therapist)) for slot in nearest],
+        original=booking,
+    )
+    return TemplateResponse(
+        request,
+        "admin/bookings/move_booking.html",
+        context,
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _move_refusal(
+    error: services.BookingError, therapist: Therapist | None, policy: BookingPolicy
+) -> str:
+    """Why the booking cannot be moved there, in staff words."""
+    if error.code in STAFF_REFUSALS:
+        return staff_refusal(error.code, therapist=therapist, policy=policy, hint=False)
+    if error.code == "same_time":
+        return _("That is already the booking's time and therapist. Choose another time.")
+    return error.message
 
 
 # --- Calendar feed link ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from . import availability, notifications
@@ -426,7 +427,8 @@ def change_refused_message(code: str, policy: BookingPolicy) -> str:
 
 
 def _local(moment: datetime) -> str:
-    return moment.astimezone(clinic_tz()).strftime("%a %b %d, %Y %I:%M %p %Z")
+    """'Tue Dec 8, 2026 10:00 AM MST', as the rest of the admin writes times."""
+    return dateformat.format(moment.astimezone(clinic_tz()), "D M j, Y g:i A T")
 
 
 def reminders_send(*, now: datetime, batch: int = 50) -> int:

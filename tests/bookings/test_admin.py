@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.test import Client as HttpClient
 from django.urls import reverse
 
 from bookings.demo import ensure_groups, seed_clinic
@@ -636,6 +637,212 @@ def test_therapists_do_not_book_for_callers(client, clinic):
     assert client.get(ADD).status_code == 403
     assert client.post(ADD, {**CALLER}).status_code == 403
     assert "Book for a caller" not in client.get(CHANGELIST).content.decode()
+
+
+# --- Moving a booking ------------------------------------------------------------------------
+
+
+def move_url(booking):
+    return reverse("admin:bookings_booking_move", args=[booking.pk])
+
+
+def as_saved(booking) -> tuple:
+    """What moving would change, to compare before and after."""
+    booking = Booking.objects.get(pk=booking.pk)
+    return booking.start, booking.end, booking.therapist_id, booking.status, booking.sequence
+
+
+@pytest.fixture
+def owner(django_user_model):
+    return django_user_model.objects.create_superuser("owner", "owner@example.com", None)
+
+
+@pytest.mark.parametrize("who", ["desk", "owner"])
+def test_the_front_desk_and_owner_move_a_booking_and_everyone_is_emailed(
+    client, clinic, owner, django_capture_on_commit_callbacks, who
+):
+    user = owner if who == "owner" else clinic.desk
+    booking = clinic.ruth_next
+    client.force_login(user)
+    assert move_url(booking) in client.get(change_url(booking)).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            move_url(booking),
+            {"date": "2026-12-09", "time": "13:00", "therapist": clinic.maren.pk},
+            follow=True,
+        )
+
+    assert response.redirect_chain == [(change_url(booking), 302)]
+    booking.refresh_from_db()
+    assert booking.start == local("2026-12-09", "13:00")
+    assert booking.end == local("2026-12-09", "14:00")
+    assert booking.therapist == clinic.maren
+    assert booking.sequence == 1
+    change = BookingChange.objects.get(booking=booking)
+    assert change.user == user
+    assert change.action == "Moved from Tue Dec 8, 2026 10:00 AM MST"
+    assert [m.to for m in mail.outbox] == [["ruth@example.com"], ["maren@clinic.example"]]
+    assert "Booking moved" in mail.outbox[0].subject
+    assert (
+        f"Moved {booking.reference} to Wed Dec 9, 2026 at 1:00 PM MST with Maren Ostby; "
+        "the client and therapist have been emailed." in response.content.decode()
+    )
+
+
+def test_moving_to_another_therapist_emails_both_therapists(
+    client, clinic, django_capture_on_commit_callbacks
+):
+    client.force_login(clinic.desk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            move_url(clinic.ruth_next),
+            {"date": "2026-12-08", "time": "13:00", "therapist": clinic.hannah.pk},
+        )
+
+    assert response.status_code == 302
+    clinic.ruth_next.refresh_from_db()
+    assert clinic.ruth_next.therapist == clinic.hannah
+    assert clinic.ruth_next.start == local("2026-12-08", "13:00")
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "hannah@clinic.example",
+        "maren@clinic.example",
+        "ruth@example.com",
+    ]
+    shown = [str(m) for m in response.wsgi_request._messages]
+    assert any("the client and both therapists have been emailed" in m for m in shown)
+
+
+def test_moving_onto_another_booking_is_refused_and_changes_nothing(
+    client, clinic, django_capture_on_commit_callbacks
+):
+    client.force_login(clinic.desk)
+    before = as_saved(clinic.dan_next)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            move_url(clinic.dan_next),
+            {"date": "2026-12-08", "time": "10:30", "therapist": clinic.maren.pk},
+        )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Maren Ostby already has a session (or its cleanup time) then" in page
+    assert "Nearest free times" in page
+    # What was typed is kept.
+    form = response.context["form"]
+    assert (form["date"].value(), form["time"].value()) == ("2026-12-08", "10:30")
+    assert form["therapist"].value() == str(clinic.maren.pk)
+    assert as_saved(clinic.dan_next) == before
+    assert not BookingChange.objects.filter(booking=clinic.dan_next).exists()
+    assert not mail.outbox
+
+
+def test_any_therapist_moves_to_whoever_is_free(client, clinic):
+    client.force_login(clinic.desk)
+
+    # At 10:00 Maren has Ruth's session and Hannah already has this one.
+    refused = client.post(
+        move_url(clinic.dan_next), {"date": "2026-12-08", "time": "10:00", "therapist": ""}
+    )
+    assert refused.status_code == 400
+    assert "That is already the booking&#x27;s time and therapist." in refused.content.decode()
+
+    response = client.post(
+        move_url(clinic.dan_next), {"date": "2026-12-08", "time": "14:00", "therapist": ""}
+    )
+    assert response.status_code == 302
+    clinic.dan_next.refresh_from_db()
+    assert clinic.dan_next.start == local("2026-12-08", "14:00")
+
+
+def test_a_cancelled_booking_cannot_be_moved(client, clinic, django_capture_on_commit_callbacks):
+    cancelled = make_booking(
+        therapist=clinic.maren,
+        service=clinic.sciatica,
+        client=clinic.dan,
+        start=local("2026-12-09", "10:00"),
+        status=Booking.Status.CANCELLED,
+    )
+    client.force_login(clinic.desk)
+    before = as_saved(cancelled)
+    assert move_url(cancelled) not in client.get(change_url(cancelled)).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            move_url(cancelled),
+            {"date": "2026-12-09", "time": "13:00", "therapist": clinic.maren.pk},
+            follow=True,
+        )
+
+    assert response.redirect_chain == [(change_url(cancelled), 302)]
+    assert (
+        f"Only confirmed bookings can be moved; {cancelled.reference} is cancelled. "
+        "Nothing was changed." in response.content.decode()
+    )
+    assert as_saved(cancelled) == before
+    assert not BookingChange.objects.filter(booking=cancelled).exists()
+    assert not mail.outbox
+    # Opening the page says the same.
+    assert client.get(move_url(cancelled))["Location"] == change_url(cancelled)
+
+
+def test_a_therapist_cannot_move_bookings(client, clinic):
+    """Their own booking: 403 (moving is the front desk's); another's: 404, as everywhere."""
+    client.force_login(clinic.maren_user)
+    before = {b.pk: as_saved(b) for b in (clinic.ruth_next, clinic.dan_next)}
+    assert (
+        move_url(clinic.ruth_next) not in client.get(change_url(clinic.ruth_next)).content.decode()
+    )
+    data = {"date": "2026-12-09", "time": "13:00", "therapist": ""}
+
+    assert client.get(move_url(clinic.ruth_next)).status_code == 403
+    assert client.post(move_url(clinic.ruth_next), data).status_code == 403
+    assert client.get(move_url(clinic.dan_next)).status_code == 404
+    assert client.post(move_url(clinic.dan_next), data).status_code == 404
+
+    assert {b.pk: as_saved(b) for b in (clinic.ruth_next, clinic.dan_next)} == before
+    assert not BookingChange.objects.exists()
+    assert not mail.outbox
+
+
+def test_opening_the_move_page_shows_the_current_time_and_changes_nothing(client, clinic):
+    client.force_login(clinic.desk)
+    before = as_saved(clinic.ruth_next)
+
+    response = client.get(
+        move_url(clinic.ruth_next), {"date": "2026-12-09", "time": "13:00", "therapist": ""}
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Tue Dec 8, 2026 at 10:00 AM MST" in page
+    form = response.context["form"]
+    assert not form.is_bound
+    assert form["therapist"].value() == clinic.maren.pk
+    assert [str(t) for t in form.fields["therapist"].queryset] == [
+        "Maren Ostby",
+        "Hannah Kowalski",
+    ]
+    assert "Anyone who offers the service" in page
+    assert as_saved(clinic.ruth_next) == before
+    assert not BookingChange.objects.exists()
+    assert not mail.outbox
+
+
+def test_moving_needs_the_csrf_token(clinic):
+    browser = HttpClient(enforce_csrf_checks=True)
+    browser.force_login(clinic.desk)
+    before = as_saved(clinic.ruth_next)
+
+    response = browser.post(
+        move_url(clinic.ruth_next),
+        {"date": "2026-12-09", "time": "13:00", "therapist": clinic.maren.pk},
+    )
+
+    assert response.status_code == 403
+    assert as_saved(clinic.ruth_next) == before
 
 
 # --- Export ----------------------------------------------------------------------------------
