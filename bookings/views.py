@@ -345,7 +345,7 @@ def book_service(request, slug):
     )
 
 
-@rate_limited("booking")
+@rate_limited("booking", keep_input=True)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm(request, slug):
@@ -379,6 +379,20 @@ def confirm(request, slug):
         ),
     }
 
+    if request.method == "POST" and request.rate_limited:
+        # Too many attempts from this address: book nothing, keep what was typed.
+        form = BookingForm(request.POST, cancellation_hours=policy.cancellation_window)
+        context.update(
+            form=form,
+            notice=(
+                "We received many booking attempts from your connection in a short time. "
+                f"Please wait about {request.rate_limited} seconds, then press Book again: "
+                "what you typed is kept."
+            ),
+        )
+        response = render(request, "bookings/confirm.html", context, status=429)
+        response["Retry-After"] = str(request.rate_limited)
+        return response
     if request.method == "POST":
         form = BookingForm(request.POST, cancellation_hours=policy.cancellation_window)
         if form.is_valid():

@@ -47,16 +47,24 @@ def too_many_requests(request, window: int):
     return response
 
 
-def rate_limited(scope: str, *, methods=("POST",)):
-    """Limit a view per client address to settings.RATE_LIMITS[scope] = (requests, seconds)."""
+def rate_limited(scope: str, *, methods=("POST",), keep_input=False):
+    """Limit a view per client address to settings.RATE_LIMITS[scope] = (requests, seconds).
+
+    With `keep_input`, an over-limit request still reaches the view, marked with
+    `request.rate_limited` (the seconds to wait), so the view can show the client's form again
+    with what they typed, changing nothing.
+    """
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
+            request.rate_limited = 0
             if request.method in methods:
                 limit, window = settings.RATE_LIMITS[scope]
                 if not hit(scope, request, limit=limit, window=window):
-                    return too_many_requests(request, window)
+                    if not keep_input:
+                        return too_many_requests(request, window)
+                    request.rate_limited = window
             return view(request, *args, **kwargs)
 
         return wrapper

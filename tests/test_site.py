@@ -259,7 +259,17 @@ def test_booking_posts_are_rate_limited_per_address(client, settings, policy):
         limited = client.post(url, form)
     assert statuses == [400, 400, 400, 429]
     assert other == 400  # another address is not affected
-    assert "Please wait a moment" in text(limited) and limited["Retry-After"] == "60"
+    page = text(limited)
+    assert "Please wait about 60 seconds" in page and limited["Retry-After"] == "60"
+    assert 'value="Bot"' in page  # what was typed is kept
+    valid = {
+        "name": "Ruth",
+        "email": "ruth@example.com",
+        "phone": "(406) 555-0147",
+        "accept_policy": "on",
+    }
+    with time_machine.travel(NOW, tick=False):
+        assert client.post(url, valid).status_code == 429
     assert not Booking.objects.exists()
 
 
