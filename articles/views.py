@@ -39,7 +39,7 @@ def article_json_ld(article: Article) -> SafeString:
         ),
         "publisher": publisher,
     }
-    if article.published_at:
+    if article.is_published(timezone.now()):
         data["datePublished"] = timezone.localtime(article.published_at).isoformat(
             timespec="seconds"
         )

@@ -125,6 +125,7 @@ def test_a_draft_preview_never_says_published(client, make_article, staff_user, 
     assert "Published <time" not in content
     assert "Updated <time" not in content
     assert "article:published_time" not in content
+    assert "datePublished" not in content  # nor in the structured data
 
 
 def test_a_scheduled_preview_says_scheduled_not_published(client, make_article, staff_user):
