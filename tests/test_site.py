@@ -343,3 +343,23 @@ def test_a_flood_of_pages_cannot_reset_the_login_limit(client, settings):
         client.get("/services/", {"x": n})
     cache.clear()  # ...and even an emptied page cache keeps the counts
     assert client.post("/admin/login/", data).status_code == 429
+
+
+def test_the_admin_address_is_configurable():
+    code = (
+        "import django; django.setup(); from django.urls import reverse; "
+        "print(reverse('admin:index'), reverse('admin:login'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "clinic.settings",
+            "DJANGO_ADMIN_URL": "back-office/",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["/back-office/", "/back-office/login/"], result.stderr
