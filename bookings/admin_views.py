@@ -8,6 +8,7 @@ and the clients they have had bookings with.
 
 from __future__ import annotations
 
+import copy
 import csv
 import re
 from collections import defaultdict
@@ -114,6 +115,13 @@ def admin_context(request, model_admin, **extra) -> dict:
         "app_label": model_admin.opts.app_label,
         **extra,
     }
+
+
+def staff_policy(policy: BookingPolicy) -> BookingPolicy:
+    """The policy as it applies to staff: no online notice, a year ahead (see services._check)."""
+    relaxed = copy.copy(policy)
+    relaxed.min_notice, relaxed.horizon_days = 0, 366
+    return relaxed
 
 
 def feed_url(therapist: Therapist) -> str:
@@ -764,7 +772,11 @@ def book_for_caller(request, model_admin):
                 )
                 if isinstance(error, services.SlotUnavailable):
                     nearest = nearest_slots(
-                        data["service"], data["therapist"], data["start"], now=now, policy=policy
+                        data["service"],
+                        data["therapist"],
+                        data["start"],
+                        now=now,
+                        policy=staff_policy(policy),
                     )
             else:
                 model_admin.log_addition(request, booking, [{"added": {}}])
@@ -866,7 +878,7 @@ def booking_move(request, object_id, model_admin):
                         data["therapist"],
                         data["start"],
                         now=now,
-                        policy=policy,
+                        policy=staff_policy(policy),
                         exclude_booking=booking,
                     )
             else:
