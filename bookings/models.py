@@ -325,7 +325,9 @@ class BookingPolicy(models.Model):
 
 class Client(models.Model):
     name = models.CharField(_("name"), max_length=120)
-    email = models.EmailField(_("email"), unique=True, help_text=_("Stored in lower case."))
+    email = models.EmailField(
+        _("email"), help_text=_("Stored in lower case; one client per address.")
+    )
     phone = models.CharField(_("phone"), max_length=32)
     staff_notes = models.TextField(
         _("staff notes"),

@@ -20,6 +20,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from .models import Booking, BookingPolicy, Therapist
 from .schedules import clinic_tz
+from .templatetags.clinic_time import clinic_when
 
 logger = logging.getLogger(__name__)
 
@@ -139,13 +140,21 @@ def _when_at(moment: datetime) -> str:
     return f"{local:%a %b} {local.day}, {local:%I:%M %p %Z}".replace(" 0", " ")
 
 
-def _client(booking: Booking, kind: str, subject: str, **extra) -> None:
+def _client(booking: Booking, kind: str, subject: str, intro: str) -> None:
     with_ics = kind in {"confirmed", "rescheduled", "cancelled"}
+    # Offer online changes only while the policy allows them; after that, the phone.
+    deadline = booking.start - BookingPolicy.load().window
     _send(
         "client_booking",
         subject,
         booking.client.email,
-        {"booking": booking, "kind": kind, "manage_url": manage_url(booking), **extra},
+        {
+            "booking": booking,
+            "kind": kind,
+            "intro": intro,
+            "manage_url": manage_url(booking),
+            "change_deadline": deadline if timezone.now() < deadline else None,
+        },
         ics=calendar_file(booking) if with_ics else None,
     )
 
@@ -168,6 +177,7 @@ def booking_created(booking: Booking) -> None:
         "confirmed",
         _("Booking confirmed: %(service)s, %(when)s")
         % {"service": booking.service.name, "when": when},
+        _("Your session is booked. We look forward to seeing you."),
     )
     _therapist(
         booking,
@@ -180,22 +190,41 @@ def booking_rescheduled(
     booking: Booking, previous: datetime, previous_therapist: Therapist | None = None
 ) -> None:
     when = _when(booking)
+    new_therapist = previous_therapist is not None and previous_therapist.pk != booking.therapist_id
+    if previous != booking.start:
+        intro = _(
+            "Your booking has moved to a new time. Your previous time (%(old)s) is no longer "
+            "reserved."
+        ) % {"old": clinic_when(previous)}
+        if new_therapist:
+            intro += " " + _("Your therapist is now %(name)s.") % {"name": booking.therapist.name}
+    else:
+        intro = _("Your session is now with %(name)s; the time is unchanged.") % {
+            "name": booking.therapist.name
+        }
     _client(
         booking,
         "rescheduled",
         _("Booking moved: %(service)s, now %(when)s")
         % {"service": booking.service.name, "when": when},
-        previous=previous,
+        intro,
     )
+    if not new_therapist:
+        _therapist(
+            booking,
+            "rescheduled",
+            _("Booking moved to %(when)s: %(service)s")
+            % {"service": booking.service, "when": when},
+            previous=previous,
+        )
+        return
+    # New to this therapist: a new booking. The first therapist hears it has gone.
     _therapist(
         booking,
-        "rescheduled",
-        _("Booking moved to %(when)s: %(service)s") % {"service": booking.service, "when": when},
-        previous=previous,
+        "new",
+        _("New booking: %(when)s, %(service)s") % {"service": booking.service, "when": when},
     )
-    moved_away = previous_therapist and previous_therapist.pk != booking.therapist_id
-    if moved_away and previous_therapist.email:
-        # The session left this therapist's day: tell them, as a cancellation would.
+    if previous_therapist.email:
         _send(
             "therapist_booking",
             _("Booking moved to %(name)s: %(when)s, %(service)s")
@@ -211,12 +240,19 @@ def booking_rescheduled(
 
 def booking_cancelled(booking: Booking, *, by_staff: bool = False) -> None:
     when = _when(booking)
+    if by_staff:
+        intro = _("Your booking has been cancelled by the clinic.")
+        if booking.cancel_reason:
+            intro += " " + _("Note from the clinic: %(reason)s") % {"reason": booking.cancel_reason}
+        intro += " " + _("If you did not expect this, please call us.")
+    else:
+        intro = _("Your booking has been cancelled, as you asked. We hope to see you another time.")
     _client(
         booking,
         "cancelled",
         _("Booking cancelled: %(service)s, %(when)s")
         % {"service": booking.service.name, "when": when},
-        by_staff=by_staff,
+        intro,
     )
     _therapist(
         booking,
@@ -231,4 +267,5 @@ def booking_reminder(booking: Booking) -> None:
         "reminder",
         _("Reminder: %(service)s on %(when)s")
         % {"service": booking.service.name, "when": _when(booking)},
+        _("This is a reminder of your session with us."),
     )

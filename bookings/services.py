@@ -214,12 +214,12 @@ def slot_problem(
     return None
 
 
-def client_for(*, name: str, email: str, phone: str, trusted: bool) -> tuple[Client, str]:
+def client_for(*, name: str, email: str, phone: str, online: bool) -> tuple[Client, str]:
     """The client with this email (one row per person), and a note when details differ.
 
-    Anyone can type anyone's email online, so an online booking never changes an existing
-    client's name or phone: the difference is returned for the booking's history instead.
-    Staff (`trusted`), who speak to the caller, update the record.
+    A booking never rewrites an existing client's name or phone: anyone can type anyone's
+    email online, and family members often share one. The difference is returned for the
+    booking's history instead; staff edit the client record when it really changed.
     """
     email = email.strip().lower()
     client, created = Client.objects.get_or_create(
@@ -227,13 +227,10 @@ def client_for(*, name: str, email: str, phone: str, trusted: bool) -> tuple[Cli
     )
     if created or (client.name == name and client.phone == phone):
         return client, ""
-    if trusted:
-        client.name, client.phone = name, phone
-        client.save(update_fields=["name", "phone"])
-        return client, ""
+    how = _("Booked online") if online else _("Booked by phone")
     return client, _(
-        "Booked online as %(name)s, phone %(phone)s (the client record was not changed)."
-    ) % {"name": name, "phone": phone}
+        "%(how)s as %(name)s, phone %(phone)s (the client record says %(client)s, %(known)s)."
+    ) % {"how": how, "name": name, "phone": phone, "client": client.name, "known": client.phone}
 
 
 def booking_create(
@@ -270,18 +267,25 @@ def booking_create(
             staff=source == Booking.Source.STAFF,
         )
         client, differs = client_for(
-            name=name, email=email, phone=phone, trusted=source == Booking.Source.STAFF
+            name=name, email=email, phone=phone, online=source == Booking.Source.ONLINE
         )
         booking = Booking(
             client=client, service=service, therapist=chosen, notes=notes, source=source
         )
         booking.set_times(start)
+        _skip_reminder_if_soon(booking, now, policy)
         _save_guarded(booking)
         _record(booking, by, _("Booked"), now)
         if differs:
             BookingChange.objects.create(booking=booking, user=None, at=now, action=differs)
     transaction.on_commit(lambda: notifications.booking_created(booking))
     return booking
+
+
+def _skip_reminder_if_soon(booking: Booking, now: datetime, policy: BookingPolicy) -> None:
+    # Booked (or moved) inside the reminder window: the email just sent is the reminder.
+    if booking.start - now <= timedelta(hours=policy.reminder_hours):
+        booking.reminded_at = now
 
 
 def _save_guarded(booking: Booking) -> None:
@@ -357,6 +361,7 @@ def booking_reschedule(
         booking.set_times(start)
         booking.sequence += 1
         booking.reminded_at = None
+        _skip_reminder_if_soon(booking, now, policy)
         _save_guarded(booking)
         _record(booking, by, _("Moved from %(old)s") % {"old": _local(previous)}, now)
     transaction.on_commit(

@@ -418,3 +418,35 @@ def test_moving_to_the_same_time_changes_nothing(client, booking):
     assert "already your booked time" in text(response)
     booking.refresh_from_db()
     assert booking.sequence == 0 and mail.outbox == []
+
+
+def test_emails_offer_online_changes_only_until_the_deadline(
+    booking, service, therapist, django_capture_on_commit_callbacks
+):
+    assert "online until Monday, December 7, 2026 at 10:00 AM MST" in mail.outbox[0].body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_create(
+            service=service,
+            therapist=therapist,
+            start=local("2026-12-07", "14:00"),  # six hours ahead: inside the 24-hour window
+            name="Dan Okafor",
+            email="dan@example.net",
+            phone="(406) 555-0163",
+            now=NOW,
+        )
+    body = mail.outbox[0].body
+    assert "please call us on (406) 555-0142" in body and "online until" not in body
+
+
+def test_a_cancellation_by_the_clinic_says_so_with_its_note(
+    booking, django_user_model, django_capture_on_commit_callbacks
+):
+    desk = django_user_model.objects.create_user("desk", is_staff=True)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_cancel(booking=booking, now=NOW, reason="Maren is unwell today", by=desk)
+    body = mail.outbox[0].body
+    assert (
+        "cancelled by the clinic" in body and "Note from the clinic: Maren is unwell today" in body
+    )

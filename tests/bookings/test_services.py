@@ -222,17 +222,21 @@ def test_an_online_booking_never_rewrites_another_persons_contact_details(
     assert "Booked online as Mallory Evil" in note.action and note.user is None
 
 
-def test_the_front_desk_updates_a_callers_details(service, therapist, policy):
-    book(service, therapist, name="Curtis Lindqvist", email="curtis@example.com")
-    book(
+def test_a_caller_sharing_an_email_does_not_rename_the_client(service, therapist, policy):
+    # Family members often share one email address.
+    first = book(service, therapist, name="Anna Lindqvist", email="family@example.com")
+    second = book(
         service,
         therapist,
         start=local("2026-12-09", "10:00"),
-        name="Curtis J. Lindqvist",
-        email="curtis@example.com",
+        name="Otto Lindqvist",
+        email="family@example.com",
         source=Booking.Source.STAFF,
     )
-    assert Client.objects.get().name == "Curtis J. Lindqvist"
+    assert Client.objects.get().name == "Anna Lindqvist"
+    assert second.client_id == first.client_id
+    (note,) = second.changes.all()
+    assert note.action.startswith("Booked by phone as Otto Lindqvist")
 
 
 def test_client_emails_are_unique_whatever_their_case(db):
@@ -293,4 +297,18 @@ def test_moving_a_booking_to_another_therapist_tells_the_first_one(
     assert recipients == ["luis@clinic.example", "maren@clinic.example", "ruth@example.com"]
     to_maren = next(message for message in mail.outbox if message.to == ["maren@clinic.example"])
     assert to_maren.subject.startswith("Booking moved to Luis Echeverria: Tue Dec 8, 10:00 AM MST")
-    assert "now with Luis Echeverria" in to_maren.body
+    assert "Was yours: Tuesday, December 8, 2026 at 10:00 AM MST" in to_maren.body
+    assert "Wednesday, December 9, 2026 at 10:00 AM MST with Luis Echeverria" in to_maren.body
+    to_luis = next(message for message in mail.outbox if message.to == ["luis@clinic.example"])
+    assert to_luis.subject.startswith("New booking: Wed Dec 9, 10:00 AM MST")
+    to_client = next(message for message in mail.outbox if message.to == ["ruth@example.com"])
+    assert "Your therapist is now Luis Echeverria." in to_client.body
+
+
+def test_a_session_booked_inside_the_reminder_window_gets_no_separate_reminder(
+    service, therapist, policy
+):
+    soon = book(service, therapist, start=local("2026-12-07", "14:00"))  # 6 hours ahead
+    later = book(service, therapist, start=local("2026-12-09", "10:00"), email="b@example.com")
+    assert soon.reminded_at == NOW and later.reminded_at is None
+    assert services.reminders_send(now=NOW) == 0
