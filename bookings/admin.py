@@ -14,7 +14,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminTimeWidget
 from django.db import models
 from django.db.models import Count, Max, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import dateformat, timezone
@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import admin_views, services
+from . import admin_views, availability, services
 from .admin_forms import BookingAdminForm, CancelBookingsForm, WorkingHoursFormSet
 from .models import (
     Booking,
@@ -191,6 +191,8 @@ class TherapistAdmin(ScopedAdmin):
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
+        if formset.model is WorkingHours and formset.has_changed():
+            _warn_about_stranded_bookings(request, form.instance)
         if formset.model is TimeOff:
             saved = formset.new_objects + [obj for obj, _changed in formset.changed_objects]
             for off in saved:
@@ -331,6 +333,42 @@ def _warn_about_bookings(request, bookings, start, end, what) -> None:
         )
 
 
+def _warn_about_stranded_bookings(request, therapist: Therapist) -> None:
+    """Warn about confirmed upcoming sessions that the saved working hours no longer cover."""
+    tz = clinic_tz()
+    weekly: dict[int, list[tuple[time, time]]] = {}
+    for hours in WorkingHours.objects.filter(therapist=therapist):
+        weekly.setdefault(hours.weekday, []).append((hours.start, hours.end))
+    schedule = availability.Schedule(key=therapist.slug, weekly=weekly)
+    upcoming = (
+        Booking.objects.for_therapist(therapist)
+        .upcoming(timezone.now())
+        .filter(status=Booking.Status.CONFIRMED)
+        .order_by("start")
+    )
+    stranded = []
+    for booking in upcoming:
+        day = booking.start.astimezone(tz).date()
+        # As in availability.why_unavailable: the session must fit in one working interval.
+        if not any(
+            opens <= booking.start and booking.end <= closes
+            for opens, closes in availability.working_intervals(schedule, day, day, tz)
+        ):
+            stranded.append(f"{booking.reference} ({clinic_time(booking.start)})")
+    if stranded:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d confirmed booking is now outside %(name)s's working hours: "
+                "%(bookings)s. It is still booked: move or cancel it if needed.",
+                "%(count)d confirmed bookings are now outside %(name)s's working hours: "
+                "%(bookings)s. They are still booked: move or cancel them if needed.",
+                len(stranded),
+            )
+            % {"count": len(stranded), "name": therapist.name, "bookings": "; ".join(stranded)},
+        )
+
+
 @admin.register(Closure)
 class ClosureAdmin(admin.ModelAdmin):
     list_display = ["reason", "starts", "ends"]
@@ -445,6 +483,8 @@ class WhenFilter(admin.SimpleListFilter):
 
     title = _("date")
     parameter_name = "when"
+    # Choices that look ahead: the list then runs soonest first, like a diary.
+    forward = {"today", "tomorrow", "week", "next7", "upcoming"}
 
     def lookups(self, request, model_admin):
         return [
@@ -479,6 +519,12 @@ class WhenFilter(admin.SimpleListFilter):
         if self.value() == "past":
             return queryset.filter(start__lt=now)
         return queryset
+
+
+CANCEL_REFUSAL = _(
+    "Only the front desk and the owner cancel bookings. Nothing was changed: ask the front "
+    "desk to cancel it."
+)
 
 
 class BookingChangeInline(admin.TabularInline):
@@ -549,6 +595,11 @@ class BookingAdmin(ScopedAdmin):
     def get_queryset(self, request):
         return admin_views.scoped_bookings(super().get_queryset(request), request.user)
 
+    def get_ordering(self, request):
+        if request.GET.get(WhenFilter.parameter_name) in WhenFilter.forward:
+            return ["start"]
+        return super().get_ordering(request)
+
     def get_list_filter(self, request):
         if _sees_everything(request):
             return self.list_filter
@@ -569,7 +620,7 @@ class BookingAdmin(ScopedAdmin):
         if (
             obj is not None
             and obj.status == Booking.Status.CONFIRMED
-            and self.has_change_permission(request, obj)
+            and self.has_cancel_permission(request, obj)
         ):
             status.append("reason")
         record = ["created_at", "updated_at", "reminded_at", "sequence"]
@@ -605,6 +656,25 @@ class BookingAdmin(ScopedAdmin):
     def has_move_permission(self, request, obj=None):
         # Moving a session rearranges the clinic's day: the front desk's and the owner's job.
         return _sees_everything(request) and self.has_change_permission(request, obj)
+
+    def has_cancel_permission(self, request, obj=None):
+        # Cancelling frees the time and emails the client: like moving, the front desk's job.
+        return _sees_everything(request) and self.has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not self.has_cancel_permission(request, obj):
+            form = type(form.__name__, (form,), {"can_cancel": False})
+        return form
+
+    def response_action(self, request, queryset):
+        # The action is not offered to therapists; a forged post gets a clear refusal.
+        if "cancel_bookings" in request.POST.getlist("action") and not (
+            self.has_cancel_permission(request)
+        ):
+            self.message_user(request, CANCEL_REFUSAL, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -753,9 +823,12 @@ class BookingAdmin(ScopedAdmin):
     def mark_no_show(self, request, queryset):
         self._mark(request, queryset, Booking.Status.NO_SHOW)
 
-    @admin.action(description=_("Cancel and email the clients"), permissions=["change"])
+    @admin.action(description=_("Cancel and email the clients"), permissions=["cancel"])
     def cancel_bookings(self, request, queryset):
         """Asks first (with a reason), then cancels each confirmed booking via the service."""
+        if not self.has_cancel_permission(request):
+            self.message_user(request, CANCEL_REFUSAL, messages.ERROR)
+            return None
         selected = list(queryset.select_related("client", "service", "therapist"))
         confirmed = [b for b in selected if b.status == Booking.Status.CONFIRMED]
         skipped = len(selected) - len(confirmed)

@@ -225,7 +225,12 @@ class ExportForm(forms.Form):
 
 
 class BookingAdminForm(forms.ModelForm):
-    """Status and notes are all staff edit on a booking; the admin saves them via services."""
+    """Status and notes are all staff edit on a booking; the admin saves them via services.
+
+    `can_cancel` is False for a therapist (set by the admin): Cancelled is not offered.
+    """
+
+    can_cancel = True
 
     reason = forms.CharField(
         label=_("Reason for cancelling"),
@@ -262,6 +267,8 @@ class BookingAdminForm(forms.ModelForm):
                     Booking.Status.NO_SHOW,
                 ],
             }.get(self.instance.status, [Booking.Status(self.instance.status)])
+            if not self.can_cancel and self.instance.status != Booking.Status.CANCELLED:
+                allowed = [choice for choice in allowed if choice != Booking.Status.CANCELLED]
             status.choices = [(choice.value, choice.label) for choice in allowed]
 
     def clean_status(self):

@@ -212,6 +212,7 @@ def build_agenda(
     time_off: Iterable[TimeOff],
     closures: Iterable[Closure],
     tz: ZoneInfo,
+    now: datetime,
     session_url,
     add_url=None,
 ) -> tuple[list[AgendaLane], list[AgendaRow]]:
@@ -220,7 +221,8 @@ def build_agenda(
     Rows are clinic wall-clock times; each lane turns a row into an instant on its own date
     with zoneinfo, so a day on which daylight saving time starts or ends is placed right.
     Sessions become blocks spanning their rows (`rowspan`); working hours, breaks between
-    working intervals, time off, closures and cleanup times shade the empty rows.
+    working intervals, time off, closures and cleanup times shade the empty rows. Only free
+    working rows that start at or after `now` get an `add_url`.
     """
     multi_day = len(days) > 1
     lanes = [
@@ -271,6 +273,7 @@ def build_agenda(
             first_minute=first_minute,
             count=count,
             tz=tz,
+            now=now,
             add_url=add_url,
         )
         for index, lane in enumerate(lanes)
@@ -304,6 +307,7 @@ def _lane_cells(
     first_minute: int,
     count: int,
     tz: ZoneInfo,
+    now: datetime,
     add_url,
 ) -> dict[int, AgendaCell]:
     """The cells of one lane, keyed by the row each starts in (rows under a block have none)."""
@@ -381,7 +385,8 @@ def _lane_cells(
             first_of_day=lane.first_of_day,
             lane=lane_index,
         )
-        if add_url is not None and state in {"working", "break"}:
+        # Booking fails in the past and outside working hours: offer only what would work.
+        if add_url is not None and state == "working" and instants[index] >= now:
             local = instants[index].astimezone(tz)
             cell.add_url = add_url(lane.therapist, local)
             cell.add_label = _("Book %(name)s at %(time)s") % {
@@ -504,6 +509,7 @@ def agenda(request, model_admin):
         time_off=time_off,
         closures=closures,
         tz=tz,
+        now=now,
         session_url=lambda b: reverse("admin:bookings_booking_change", args=[b.pk]),
         add_url=add_url,
     )
@@ -621,11 +627,13 @@ def _cell(value) -> str:
 
 
 def bookings_csv(bookings, filename: str) -> HttpResponse:
-    """Bookings as a CSV download, times in clinic time with their zone abbreviation."""
+    """Bookings as a UTF-8 CSV download (with a BOM), times in clinic time with their zone."""
     tz = clinic_tz()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Robots-Tag"] = "noindex, nofollow"
+    # A byte order mark, or Excel reads the UTF-8 file as ANSI and garbles accented names.
+    response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(EXPORT_HEADER)
     for booking in bookings.select_related("therapist", "service", "client").order_by("start"):

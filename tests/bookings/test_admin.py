@@ -183,6 +183,33 @@ def test_filters_by_date_status_therapist_and_service(client, clinic):
     ) == {clinic.ruth_past}
 
 
+def test_looking_ahead_the_list_runs_soonest_first(client, clinic):
+    later = make_booking(
+        therapist=clinic.hannah, service=clinic.neck, start=local("2026-12-10", "09:00")
+    )
+    sooner = make_booking(
+        therapist=clinic.maren, service=clinic.neck, start=local("2026-12-07", "13:00")
+    )
+    client.force_login(clinic.desk)
+
+    def listed(**params):
+        return [b.start for b in client.get(CHANGELIST, params).context["cl"].result_list]
+
+    for when in ("today", "tomorrow", "week", "next7", "upcoming"):
+        starts = listed(when=when)
+        assert starts and starts == sorted(starts), when
+    assert listed(when="upcoming")[0] == sooner.start
+    assert listed(when="upcoming")[-1] == later.start
+    # The whole history and the past still run newest first.
+    assert listed() == sorted(listed(), reverse=True)
+    assert listed()[0] == later.start
+    make_booking(therapist=clinic.maren, service=clinic.neck, start=local("2026-11-20", "09:00"))
+    assert listed(when="past") == [local("2026-12-01", "10:00"), local("2026-11-20", "09:00")]
+    # A column the user sorts by still wins.
+    starts = listed(when="upcoming", o="-2")
+    assert starts == sorted(starts, reverse=True)
+
+
 def test_another_therapists_booking_answers_404(client, clinic):
     client.force_login(clinic.maren_user)
 
@@ -461,6 +488,40 @@ def test_a_therapist_cannot_act_on_another_therapists_booking(client, clinic):
     clinic.dan_next.refresh_from_db()
     assert clinic.dan_next.status == Booking.Status.CONFIRMED
     assert not mail.outbox
+
+
+def test_a_therapist_cannot_cancel_bookings(client, clinic, django_capture_on_commit_callbacks):
+    """Their own booking: neither the action nor the change form cancels it (front desk only)."""
+    client.force_login(clinic.maren_user)
+    booking = clinic.ruth_next
+
+    assert "cancel_bookings" not in client.get(CHANGELIST).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = action(client, "cancel_bookings", [booking])
+        forced = action(client, "cancel_bookings", [booking], post="yes", reason="Unwell")
+    for response in (asked, forced):
+        assert response.status_code == 302
+        shown = [str(m) for m in response.wsgi_request._messages]
+        assert any("Only the front desk and the owner cancel bookings." in m for m in shown)
+
+    page = client.get(change_url(booking))
+    assert "cancelled" not in dict(page.context["adminform"].form.fields["status"].choices)
+    assert "Reason for cancelling" not in page.content.decode()
+    data = form_data(page)
+    data.update(status="cancelled", reason="Unwell")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change_url(booking), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.has_error("status", code="invalid_choice")
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    assert not BookingChange.objects.exists()
+    assert not mail.outbox
+    # The front desk still can.
+    client.force_login(clinic.desk)
+    assert "cancel_bookings" in client.get(CHANGELIST).content.decode()
+    assert "Reason for cancelling" in client.get(change_url(booking)).content.decode()
 
 
 # --- Book for a caller -----------------------------------------------------------------------
@@ -850,7 +911,7 @@ def test_moving_needs_the_csrf_token(clinic):
 
 def rows(response):
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_export_a_date_range_as_csv(client, clinic):
@@ -869,6 +930,19 @@ def test_export_a_date_range_as_csv(client, clinic):
     assert first["Time zone"] == "MST" and first["Client"] == "Ruth Andersen"
     assert "Left sciatic" not in response.content.decode()  # no health notes in exports
     assert rows(client.get(EXPORT, {"start": "2026-12-02", "end": "2026-12-07"})) == []
+
+
+def test_the_csv_starts_with_a_byte_order_mark_so_excel_reads_accents(client, clinic):
+    clinic.ruth.name = "Zoë Ångström"
+    clinic.ruth.save()
+    client.force_login(clinic.desk)
+
+    for response in (
+        client.get(EXPORT, {"start": "2026-12-01", "end": "2026-12-01"}),
+        action(client, "export_selected", [clinic.ruth_past]),
+    ):
+        assert response.content.startswith("\ufeffReference,".encode())
+        assert [r["Client"] for r in rows(response)] == ["Zoë Ångström"]
 
 
 def test_a_therapist_exports_only_their_own_bookings(client, clinic):
@@ -1022,6 +1096,41 @@ def test_time_off_over_a_booking_is_saved_with_a_warning(client, clinic):
         f"This time off overlaps 1 confirmed booking ({clinic.ruth_next.reference})"
         in response.content.decode()
     )
+
+
+def test_cutting_working_hours_warns_about_bookings_left_outside_them(client, clinic):
+    friday = make_booking(
+        therapist=clinic.maren, service=clinic.sciatica, start=local("2026-12-11", "14:00")
+    )
+    make_booking(  # still inside the shorter hours
+        therapist=clinic.maren, service=clinic.neck, start=local("2026-12-11", "13:00")
+    )
+    make_booking(  # cancelled: nothing to warn about
+        therapist=clinic.maren,
+        service=clinic.neck,
+        start=local("2026-12-11", "16:00"),
+        status=Booking.Status.CANCELLED,
+    )
+    client.force_login(clinic.maren_user)
+    data = form_data(client.get(therapist_url(clinic.maren)))
+    unchanged = client.post(therapist_url(clinic.maren), data, follow=True)
+    assert not any("outside" in str(m) for m in unchanged.context["messages"])
+    (row,) = [
+        key[: -len("-weekday")]
+        for key, value in data.items()
+        if key.endswith("-weekday") and value == "4" and data[f"{key[:-8]}-start"] == "13:00:00"
+    ]
+    data[f"{row}-end"] = "14:00"  # Friday afternoons now end at two
+
+    response = client.post(therapist_url(clinic.maren), data, follow=True)
+
+    assert clinic.maren.hours.get(weekday=4, start="13:00").end.isoformat() == "14:00:00"
+    shown = [str(m) for m in response.context["messages"]]
+    assert (
+        "1 confirmed booking is now outside Maren Ostby's working hours: "
+        f"{friday.reference} (Fri Dec 11, 2026, 2:00 PM MST). It is still booked: "
+        "move or cancel it if needed."
+    ) in shown
 
 
 def test_the_therapist_page_previews_the_next_weeks_free_times(client, clinic):

@@ -209,6 +209,7 @@ def test_the_grid_marks_wall_times_that_do_not_exist():
         time_off=[],
         closures=[],
         tz=DENVER,
+        now=NOW,
         session_url=str,
     )
 
@@ -281,6 +282,42 @@ def test_the_front_desk_can_book_from_an_empty_slot(client, team):
 
     client.force_login(team["maren_user"])
     assert "/admin/bookings/booking/add/" not in client.get(AGENDA).content.decode()
+
+
+def add_links(response, lane_index: int) -> dict[str, str]:
+    """The "+ Book" links of one lane: row label -> booking form address, where offered."""
+    return {
+        row.label: cell.add_url
+        for row in response.context["rows"]
+        for cell in row.cells
+        if cell.lane == lane_index and cell.add_url
+    }
+
+
+def test_book_is_offered_only_on_future_working_rows(client, team):
+    TimeOff.objects.create(
+        therapist=team["maren"],
+        start=local("2026-12-07", "15:00"),
+        end=local("2026-12-07", "16:00"),
+        reason="Dentist",
+    )
+    client.force_login(team["desk"])
+
+    with time_machine.travel(local("2026-12-07", "10:20"), tick=False):
+        response = client.get(AGENDA, {"date": "2026-12-07", "therapist": "maren"})
+
+    maren = states(response, 0)
+    links = add_links(response, 0)
+    # Earlier today, including the row already under way: booking would fail.
+    assert maren["9:00 AM"] == maren["10:15 AM"] == ("working", "")
+    assert "9:00 AM" not in links and "10:15 AM" not in links
+    assert links["10:30 AM"].endswith("therapist=maren&date=2026-12-07&time=10%3A30")
+    # The lunch break, time off and after hours offer nothing either.
+    assert maren["12:00 PM"][0] == "break"
+    assert not {"12:00 PM", "12:45 PM", "3:00 PM", "3:45 PM", "5:00 PM"} & set(links)
+    assert {"11:45 AM", "1:00 PM", "2:45 PM", "4:00 PM", "4:45 PM"} <= set(links)
+    page = response.content.decode()
+    assert "time=09%3A00" not in page and "time=12%3A00" not in page
 
 
 def test_the_agenda_is_printable_and_keeps_to_the_content_security_policy(client, team, service):
