@@ -87,6 +87,18 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    if request.path.startswith("/" + settings.ADMIN_URL):
+        # Staff in the back office: point them back there, not to the booking pages.
+        return render(
+            request,
+            "error.html",
+            {
+                "title": "This page is not part of your role",
+                "message": "Your login cannot open it. If you need it, ask the clinic's owner.",
+                "staff_area": True,
+            },
+            status=403,
+        )
     return _error(
         request, 403, "You can't open this page", "If you think you should, please call us."
     )

@@ -858,7 +858,10 @@ def test_a_therapist_cannot_move_bookings(client, clinic):
     )
     data = {"date": "2026-12-09", "time": "13:00", "therapist": ""}
 
-    assert client.get(move_url(clinic.ruth_next)).status_code == 403
+    refused = client.get(move_url(clinic.ruth_next))
+    assert refused.status_code == 403
+    assert "not part of your role" in refused.content.decode()
+    assert "Back to the back office" in refused.content.decode()
     assert client.post(move_url(clinic.ruth_next), data).status_code == 403
     assert client.get(move_url(clinic.dan_next)).status_code == 404
     assert client.post(move_url(clinic.dan_next), data).status_code == 404
