@@ -280,6 +280,7 @@ def _seed_bookings(*, now: datetime, services: list[Service]) -> int:
                     therapist=therapist,
                     notes=rng.choice([""] * 3 + demo_content.BOOKING_NOTES),
                     source=rng.choice([Booking.Source.ONLINE] * 3 + [Booking.Source.STAFF]),
+                    price=service.price,
                 )
                 booking.set_times(start)
                 if booking.end <= now:

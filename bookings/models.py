@@ -401,6 +401,14 @@ class Booking(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.CONFIRMED, db_index=True
     )
+    price = models.DecimalField(
+        _("price (USD)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        editable=False,
+        help_text=_("The service's price when booked; later price changes leave it alone."),
+    )
     notes = models.TextField(_("notes for the therapist"), blank=True, max_length=1000)
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.ONLINE
@@ -440,6 +448,14 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
+
+    @property
+    def agreed_price(self):
+        return self.price if self.price is not None else self.service.price
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
 
     def set_times(self, start):
         # In UTC: adding a duration to a local time is wall-clock arithmetic across DST.

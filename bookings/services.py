@@ -270,7 +270,12 @@ def booking_create(
             name=name, email=email, phone=phone, online=source == Booking.Source.ONLINE
         )
         booking = Booking(
-            client=client, service=service, therapist=chosen, notes=notes, source=source
+            client=client,
+            service=service,
+            therapist=chosen,
+            notes=notes,
+            source=source,
+            price=service.price,
         )
         booking.set_times(start)
         _skip_reminder_if_soon(booking, now, policy)

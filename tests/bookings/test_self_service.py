@@ -450,3 +450,12 @@ def test_a_cancellation_by_the_clinic_says_so_with_its_note(
     assert (
         "cancelled by the clinic" in body and "Note from the clinic: Maren is unwell today" in body
     )
+
+
+def test_a_later_price_change_leaves_a_booking_at_its_agreed_price(client, booking, service):
+    service.price = "120.00"
+    service.save()
+    booking.refresh_from_db()
+    assert str(booking.agreed_price) == "95.00"
+    page = text(client.get(f"/bookings/{booking.token}/"))
+    assert "$95.00" in page and "$120.00" not in page
