@@ -50,6 +50,22 @@ def clinic_time(moment: datetime | None, fmt: str = r"D M j, Y, g:i A T") -> str
     return dateformat.format(moment.astimezone(clinic_tz()), fmt)
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """A history shown on a page: nothing added, changed or deleted from it."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """A row outside the user's scope answers 404 (never the "perhaps it was deleted" page)."""
 
@@ -402,30 +418,19 @@ class ClosureAdmin(admin.ModelAdmin):
 # --- Clients ---------------------------------------------------------------------------------
 
 
-class ClientBookingInline(admin.TabularInline):
+class ClientBookingInline(ReadOnlyInline):
     """The client's sessions; a therapist sees only their own (and so only their own notes)."""
 
     model = Booking
     fk_name = "client"
     fields = ["booking_link", "when", "therapist", "service", "status", "notes"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("booking history")
     view_on_site = False  # a booking's public page is the client's private one
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("therapist", "service")
         return admin_views.scoped_bookings(queryset, request.user).order_by("-start")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("reference"))
     def booking_link(self, obj):
@@ -527,27 +532,16 @@ CANCEL_REFUSAL = _(
 )
 
 
-class BookingChangeInline(admin.TabularInline):
+class BookingChangeInline(ReadOnlyInline):
     """Who changed the booking, when and what: written by bookings.services, read-only here."""
 
     model = BookingChange
     fields = ["when", "who", "action"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("history of changes")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("when"))
     def when(self, obj):

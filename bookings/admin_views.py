@@ -124,6 +124,14 @@ def staff_policy(policy: BookingPolicy) -> BookingPolicy:
     return relaxed
 
 
+def named_slots(slots) -> list[tuple]:
+    """Free slots with their therapist's name, for the staff forms' "nearest free times"."""
+    if not slots:
+        return []
+    names = dict(Therapist.objects.values_list("slug", "name"))
+    return [(slot, names.get(slot.therapist, slot.therapist)) for slot in slots]
+
+
 def feed_url(therapist: Therapist) -> str:
     return settings.SITE_URL + reverse("bookings:therapist_feed", args=[therapist.calendar_token])
 
@@ -818,14 +826,13 @@ def book_for_caller(request, model_admin):
                 )
     else:
         form = CallerBookingForm(initial=CallerBookingForm.initial_from(request.GET), today=today)
-    therapist_names = {t.slug: t.name for t in Therapist.objects.all()}
     context = admin_context(
         request,
         model_admin,
         title=_("Book for a caller"),
         form=form,
         zone=zone_name(),
-        nearest=[(slot, therapist_names.get(slot.therapist, slot.therapist)) for slot in nearest],
+        nearest=named_slots(nearest),
         add=True,
     )
     return TemplateResponse(
@@ -910,7 +917,6 @@ def booking_move(request, object_id, model_admin):
                 return HttpResponseRedirect(change_url)
     else:
         form = MoveBookingForm(booking=booking, today=today)
-    therapist_names = {t.slug: t.name for t in Therapist.objects.all()}
     context = admin_context(
         request,
         model_admin,
@@ -920,7 +926,7 @@ def booking_move(request, object_id, model_admin):
         change_url=change_url,
         form=form,
         zone=zone_name(),
-        nearest=[(slot, therapist_names.get(slot.therapist, slot.therapist)) for slot in nearest],
+        nearest=named_slots(nearest),
         original=booking,
     )
     return TemplateResponse(
