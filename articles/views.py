@@ -17,7 +17,6 @@ from .models import Article, Category
 MAX_SEARCH_WORDS = 8
 
 
-# JSON inside <script> must not be able to close the element or open a comment.
 def article_json_ld(article: Article) -> SafeString:
     url = absolute_url(article.get_absolute_url())
     publisher = {

@@ -185,23 +185,6 @@ def free_slots(
     return [by_start[start] for start in sorted(by_start)]
 
 
-def is_free(
-    schedule: Schedule,
-    start: datetime,
-    *,
-    duration: timedelta,
-    buffer: timedelta,
-    now: datetime,
-    rules: Rules,
-    tz: ZoneInfo,
-) -> bool:
-    """Whether `start` is a free start time: the check made again under the lock."""
-    reason = why_unavailable(
-        schedule, start, duration=duration, buffer=buffer, now=now, rules=rules, tz=tz
-    )
-    return reason is None
-
-
 def why_unavailable(
     schedule: Schedule,
     start: datetime,

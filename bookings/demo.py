@@ -17,6 +17,8 @@ from clinic import demo_content
 
 from . import availability
 from .models import (
+    FRONT_DESK_GROUP,
+    THERAPIST_GROUP,
     Booking,
     BookingPolicy,
     Client,
@@ -26,7 +28,8 @@ from .models import (
     TimeOff,
     WorkingHours,
 )
-from .schedules import clinic_tz, load_schedules, therapists_with_hours
+from .schedules import load_schedules, therapists_with_hours
+from .times import clinic_tz
 
 # Published demo logins, for local use only.
 DEMO_PASSWORD = "massage-demo"  # noqa: S105  # nosec B105
@@ -34,7 +37,7 @@ OWNER = "owner"
 FRONT_DESK = "frontdesk"
 EDITOR = "editor"
 
-# A therapist's rows are limited to their own in the admin (bookings/admin_views.py):
+# A therapist's rows are limited to their own in the admin (bookings/models/querysets.py):
 # "change" on a client lets them keep staff notes; contact details stay read-only for them.
 THERAPIST_PERMISSIONS = {
     "therapist": ["view", "change"],
@@ -63,8 +66,8 @@ def ensure_groups() -> dict[str, Group]:
     """The staff roles with their permissions (the row limits live in the admin)."""
     groups = {}
     for name, spec in [
-        ("Therapist", THERAPIST_PERMISSIONS),
-        ("Front desk", FRONT_DESK_PERMISSIONS),
+        (THERAPIST_GROUP, THERAPIST_PERMISSIONS),
+        (FRONT_DESK_GROUP, FRONT_DESK_PERMISSIONS),
     ]:
         group, _ = Group.objects.get_or_create(name=name)
         codenames = [f"{action}_{model}" for model, actions in spec.items() for action in actions]
@@ -134,7 +137,7 @@ def seed_clinic(*, now: datetime) -> dict:
             last_name="Desk",
             is_staff=True,
         )
-        desk.groups.add(groups["Front desk"])
+        desk.groups.add(groups[FRONT_DESK_GROUP])
         if was_created:
             created["users"].append(FRONT_DESK)
 
@@ -148,7 +151,7 @@ def seed_clinic(*, now: datetime) -> dict:
                 last_name=last,
                 is_staff=True,
             )
-            user.groups.add(groups["Therapist"])
+            user.groups.add(groups[THERAPIST_GROUP])
             authors[spec["username"]] = user
             if was_created:
                 created["users"].append(spec["username"])
@@ -182,7 +185,7 @@ def seed_clinic(*, now: datetime) -> dict:
         if not Closure.objects.exists():
             _seed_closures(now)
         if not Booking.objects.exists():
-            created["bookings"] = _seed_bookings(now=now, services=list(services.values()))
+            created["bookings"] = _seed_bookings(now=now)
 
         from articles.demo import seed_articles
 
@@ -225,7 +228,7 @@ def _seed_closures(now: datetime) -> None:
         Closure.objects.create(start=start, end=start + timedelta(days=1), reason=reason)
 
 
-def _seed_bookings(*, now: datetime, services: list[Service]) -> int:
+def _seed_bookings(*, now: datetime) -> int:
     """Past and upcoming sessions for every therapist, placed only in genuinely free times."""
     rng = random.Random(2026)  # noqa: S311  # nosec B311
     tz = clinic_tz()

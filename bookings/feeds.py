@@ -17,7 +17,7 @@ from icalendar import Calendar
 
 from .models import Booking, Therapist
 from .notifications import booking_event
-from .schedules import clinic_tz
+from .times import clinic_tz
 
 PAST = timedelta(days=30)
 AHEAD = timedelta(days=90)

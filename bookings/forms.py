@@ -1,9 +1,23 @@
+"""The public booking flow's forms: which slot (from the query string), who is booking."""
+
+from __future__ import annotations
+
 import re
+from datetime import date, datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_lazy as _
+
+from .models import BookingPolicy, Service, Therapist
+from .times import clinic_tz
+
+ANY = "any"  # the therapist choice "anyone who offers the service"
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Dates further than this from today are refused before any arithmetic can overflow.
+YEARS_EITHER_SIDE = 5
 
 PHONE_CHARACTERS = re.compile(r"[0-9+().\- ]+")
 
@@ -98,3 +112,172 @@ class CancelForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class SlotForm(forms.Form):
+    """A slot asked for in a query string: a therapist (slug or "any") and a day or a start.
+
+    `use` names the parameters a page reads; others are ignored. The time picker reads
+    `therapist` and `date`, the confirm and reschedule steps `therapist` and `start` (with
+    `require_start`), and `AvailabilityForm`, the JSON API, `service`, `therapist`, `start` (a
+    date there) and `days`. Every error names its parameter and carries a code. `service` is
+    the service the page is about (the API reads it from the query instead).
+    """
+
+    use = ("therapist", "date")
+
+    service = forms.CharField(required=False)
+    therapist = forms.CharField(required=False)
+    date = forms.CharField(required=False)
+    start = forms.CharField(required=False)
+    days = forms.CharField(required=False)
+
+    def __init__(
+        self,
+        data,
+        *,
+        now: datetime,
+        policy: BookingPolicy,
+        service: Service | None = None,
+        use: tuple[str, ...] | None = None,
+        require_start: bool = False,
+    ):
+        super().__init__(data)
+        kept = {"service", *(use or self.use)}
+        for name in [name for name in self.fields if name not in kept]:
+            del self.fields[name]
+        self.now, self.policy, self.page_service = now, policy, service
+        self.require_start = require_start
+        self.today = now.astimezone(clinic_tz()).date()
+
+    def first_error(self) -> tuple[str, str] | None:
+        """(parameter, message) of the first invalid parameter, in the order of the fields."""
+        for name in self.fields:
+            if name in self.errors:
+                return name, self.errors[name][0]
+        return None
+
+    def messages(self) -> list[str]:
+        return [message for name in self.fields for message in self.errors.get(name, [])]
+
+    def _near_today(self, year: int, parameter: str) -> None:
+        if abs(year - self.now.year) > YEARS_EITHER_SIDE:
+            raise ValidationError(
+                _("'%(parameter)s' is too far from today."),
+                code="too_far",
+                params={"parameter": parameter},
+            )
+
+    def _parse_date(self, value: str, parameter: str) -> date | None:
+        if not value:
+            return None
+        try:
+            if not ISO_DATE.fullmatch(value):
+                raise ValueError(value)
+            parsed = date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(
+                _("'%(parameter)s' must be a date written as YYYY-MM-DD."),
+                code="invalid_date",
+                params={"parameter": parameter},
+            ) from None
+        self._near_today(parsed.year, parameter)
+        return parsed
+
+    def clean_service(self) -> Service | None:
+        return self.page_service
+
+    def clean_therapist(self) -> Therapist | None:
+        """The therapist chosen by slug; None for "any" (or when the service is unknown)."""
+        slug, service = self.cleaned_data["therapist"], self.cleaned_data.get("service")
+        if not slug or slug == ANY or service is None:
+            return None
+        therapist = Therapist.objects.active().filter(slug=slug[:80]).first()
+        if therapist is None:
+            raise ValidationError(
+                _("We don't know that therapist. Please choose from the list."), code="unknown"
+            )
+        if not therapist.services.filter(pk=service.pk).exists():
+            raise ValidationError(
+                _("%(therapist)s does not offer %(service)s. Please choose another therapist."),
+                code="not_offered",
+                params={"therapist": therapist.name, "service": service.name},
+            )
+        return therapist
+
+    def clean_date(self) -> date | None:
+        """The picker's day: within today and the booking horizon."""
+        chosen = self._parse_date(self.cleaned_data["date"], "date")
+        last_day = (self.now + self.policy.horizon).astimezone(clinic_tz()).date()
+        if chosen is not None and not self.today <= chosen <= last_day:
+            raise ValidationError(
+                _(
+                    "Please choose a day between today and %(last)s: we take online bookings "
+                    "up to %(days)d days ahead."
+                ),
+                code="out_of_range",
+                params={"last": format_date(last_day, "F j, Y"), "days": self.policy.horizon_days},
+            )
+        return chosen
+
+    def clean_start(self) -> datetime | None:
+        """The chosen start, in ISO 8601; clinic time when it names no offset."""
+        value = self.cleaned_data["start"].strip()
+        if not value:
+            if self.require_start:
+                raise ValidationError(_("Please choose a time first."), code="required")
+            return None
+        # A "+" in an unencoded query string arrives as a space.
+        value = value.replace(" ", "+")
+        try:
+            start = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(
+                _("'start' must be a date and time in ISO 8601, e.g. 2026-12-01T10:00-07:00."),
+                code="invalid_start",
+            ) from None
+        self._near_today(start.year, "start")
+        return start if start.tzinfo else start.replace(tzinfo=clinic_tz())
+
+
+class AvailabilityForm(SlotForm):
+    """The availability API's query: ?service=<slug>&therapist=<slug|any>&start=<date>&days=N."""
+
+    use = ("service", "therapist", "start", "days")
+
+    def clean_service(self) -> Service:
+        slug = self.cleaned_data["service"]
+        if not slug:
+            raise ValidationError(
+                _("'service' is required: the slug of a service."), code="required"
+            )
+        service = Service.objects.active().filter(slug=slug[:80]).first()
+        if service is None:
+            raise ValidationError(
+                _("No bookable service is called '%(slug)s'."),
+                code="unknown",
+                params={"slug": slug[:80]},
+            )
+        return service
+
+    def clean_start(self) -> date:
+        """The first day: today when not given (never before it: see `clean`)."""
+        return self._parse_date(self.cleaned_data["start"], "start") or self.today
+
+    def clean_days(self) -> int:
+        raw = self.cleaned_data["days"] or "7"
+        if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= self.policy.horizon_days:
+            raise ValidationError(
+                _("'days' must be a whole number from 1 to %(days)d."),
+                code="invalid_days",
+                params={"days": self.policy.horizon_days},
+            )
+        return int(raw)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and data["start"] < self.today:
+            self.add_error(
+                "start", ValidationError(_("'start' must be today or later."), code="past")
+            )
+        return data

@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from .models import Booking, BookingPolicy, Therapist
-from .schedules import clinic_tz
-from .templatetags.clinic_time import clinic_when
+from .times import client_when, clinic_tz, subject_when
 
 logger = logging.getLogger(__name__)
 
@@ -132,12 +131,7 @@ def _send(template: str, subject: str, to: str, context: dict, *, ics: bytes | N
 
 
 def _when(booking: Booking) -> str:
-    return _when_at(booking.start)
-
-
-def _when_at(moment: datetime) -> str:
-    local = moment.astimezone(clinic_tz())
-    return f"{local:%a %b} {local.day}, {local:%I:%M %p %Z}".replace(" 0", " ")
+    return subject_when(booking.start)
 
 
 def _client(booking: Booking, kind: str, subject: str, intro: str) -> None:
@@ -195,7 +189,7 @@ def booking_rescheduled(
         intro = _(
             "Your booking has moved to a new time. Your previous time (%(old)s) is no longer "
             "reserved."
-        ) % {"old": clinic_when(previous)}
+        ) % {"old": client_when(previous)}
         if new_therapist:
             intro += " " + _("Your therapist is now %(name)s.") % {"name": booking.therapist.name}
     else:
@@ -230,7 +224,7 @@ def booking_rescheduled(
             _("Booking moved to %(name)s: %(when)s, %(service)s")
             % {
                 "name": booking.therapist.name,
-                "when": _when_at(previous),
+                "when": subject_when(previous),
                 "service": booking.service,
             },
             previous_therapist.email,

@@ -1,30 +1,47 @@
-"""Loading the availability engine's inputs from the database.
+"""Slot finding: the availability engine's inputs loaded from the database, and its answers.
 
 One query per kind of row (therapists with their hours, time off, closures, bookings),
 whatever the date range and however many therapists: never a query per day or per slot.
+Pages, the API, the back office and the booking services all find free times here; the
+rules they apply (online, or staff booking for a caller) come from `rules_from`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Prefetch
 
 from . import availability
-from .models import Booking, BookingPolicy, Closure, Therapist, TimeOff, WorkingHours
+from .models import Booking, BookingPolicy, Closure, Service, Therapist, TimeOff, WorkingHours
+from .times import clinic_tz
+
+# Staff booking for a caller are not held to the online notice, and may book a year ahead.
+STAFF_HORIZON = timedelta(days=366)
 
 
-def clinic_tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def rules_from(policy: BookingPolicy) -> availability.Rules:
+def rules_from(policy: BookingPolicy, *, staff: bool = False) -> availability.Rules:
+    """The engine's rules: the policy's for clients online; no notice and a year for staff."""
+    if staff:
+        return availability.Rules(step=policy.step, notice=timedelta(), horizon=STAFF_HORIZON)
     return availability.Rules(step=policy.step, notice=policy.notice, horizon=policy.horizon)
+
+
+def weekly_hours(rows: Iterable[WorkingHours]) -> dict[int, list[tuple[time, time]]]:
+    """Working hours rows as the engine's week: weekday -> [(start, end), ...]."""
+    weekly: dict[int, list[tuple[time, time]]] = defaultdict(list)
+    for hours in rows:
+        weekly[hours.weekday].append((hours.start, hours.end))
+    return weekly
+
+
+def schedule_of(therapist: Therapist) -> availability.Schedule:
+    """The therapist's week (hours prefetched), without time off or bookings."""
+    return availability.Schedule(key=therapist.slug, weekly=weekly_hours(therapist.hours.all()))
 
 
 @dataclass
@@ -54,24 +71,26 @@ def load_schedules(
     tz = tz or clinic_tz()
     window_start = datetime.combine(first - timedelta(days=1), time.min, tzinfo=tz)
     window_end = datetime.combine(last + timedelta(days=2), time.min, tzinfo=tz)
-    by_id = {t.pk: availability.Schedule(key=t.slug, weekly=_weekly(t)) for t in therapists}
+    by_id = {t.pk: schedule_of(t) for t in therapists}
     load: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
 
-    for row in TimeOff.objects.filter(
-        therapist__in=list(by_id), start__lt=window_end, end__gt=window_start
-    ).values_list("therapist_id", "start", "end"):
+    for row in (
+        TimeOff.objects.overlapping(window_start, window_end)
+        .filter(therapist__in=list(by_id))
+        .values_list("therapist_id", "start", "end")
+    ):
         by_id[row[0]].off.append((row[1], row[2]))
 
     closures = list(
-        Closure.objects.filter(start__lt=window_end, end__gt=window_start).values_list(
-            "start", "end"
-        )
+        Closure.objects.overlapping(window_start, window_end).values_list("start", "end")
     )
     for schedule in by_id.values():
         schedule.off.extend(closures)
 
-    bookings = Booking.objects.active().filter(
-        therapist__in=list(by_id), start__lt=window_end, blocked_until__gt=window_start
+    bookings = (
+        Booking.objects.active()
+        .overlapping(window_start, window_end)
+        .filter(therapist__in=list(by_id))
     )
     if exclude_booking is not None:
         bookings = bookings.exclude(pk=exclude_booking.pk)
@@ -85,8 +104,75 @@ def load_schedules(
     return Loaded(schedules=[by_id[t.pk] for t in therapists], load=load)
 
 
-def _weekly(therapist: Therapist) -> dict[int, list[tuple[time, time]]]:
-    weekly: dict[int, list[tuple[time, time]]] = defaultdict(list)
-    for hours in therapist.hours.all():
-        weekly[hours.weekday].append((hours.start, hours.end))
-    return weekly
+def find_slots(
+    service: Service,
+    therapist: Therapist | None,
+    first: date,
+    last: date,
+    *,
+    now: datetime,
+    policy: BookingPolicy,
+    staff: bool = False,
+    exclude_booking: Booking | None = None,
+    offering: list[Therapist] | None = None,
+) -> list[availability.Slot]:
+    """Free slots for a service with one therapist or anyone qualified, in constant queries.
+
+    `staff`: the rules of staff booking for a caller (see `rules_from`). `offering`: the
+    service's therapists with their hours, when the caller already has them.
+    """
+    if offering is None:
+        offering = list(therapists_with_hours(Therapist.objects.offering(service)))
+    therapists = [t for t in offering if therapist is None or t.pk == therapist.pk]
+    if not therapists:
+        return []
+    tz = clinic_tz()
+    loaded = load_schedules(therapists, first, last, exclude_booking=exclude_booking, tz=tz)
+    return availability.free_slots(
+        loaded.schedules,
+        duration=service.length,
+        buffer=service.buffer,
+        first=first,
+        last=last,
+        now=now,
+        rules=rules_from(policy, staff=staff),
+        tz=tz,
+        load=loaded.load,
+    )
+
+
+def nearest_slots(
+    service: Service,
+    therapist: Therapist | None,
+    around: datetime,
+    *,
+    now: datetime,
+    policy: BookingPolicy,
+    staff: bool = False,
+    exclude_booking: Booking | None = None,
+    count: int = 6,
+) -> list[availability.Slot]:
+    """The `count` free slots closest to `around` (within a week), in time and clinic time."""
+    tz = clinic_tz()
+    day = max(around.astimezone(tz).date(), now.astimezone(tz).date())
+    slots = find_slots(
+        service,
+        therapist,
+        day - timedelta(days=1),
+        day + timedelta(days=7),
+        now=now,
+        policy=policy,
+        staff=staff,
+        exclude_booking=exclude_booking,
+    )
+    closest = sorted(slots, key=lambda slot: abs(slot.start - around))[:count]
+    return in_clinic_time(sorted(closest, key=lambda slot: slot.start))
+
+
+def in_clinic_time(slots: list[availability.Slot]) -> list[availability.Slot]:
+    """The same slots with clinic-time datetimes, for display and links (e.g. ...T10:00-07:00)."""
+    tz = clinic_tz()
+    return [
+        replace(slot, start=slot.start.astimezone(tz), end=slot.end.astimezone(tz))
+        for slot in slots
+    ]

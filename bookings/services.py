@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from . import availability, notifications
@@ -26,7 +25,9 @@ from .models import (
     Therapist,
     new_manage_token,
 )
-from .schedules import clinic_tz, load_schedules, rules_from, therapists_with_hours
+from .refusals import change_refusal, slot_refusal
+from .schedules import load_schedules, rules_from, therapists_with_hours
+from .times import admin_time, clinic_tz
 
 
 class BookingError(Exception):
@@ -45,48 +46,6 @@ class BookingError(Exception):
 
 class SlotUnavailable(BookingError):
     """The chosen time is not (or no longer) free."""
-
-
-def unavailable_message(code: str, *, policy: BookingPolicy, therapist: Therapist | None) -> str:
-    """What to tell a client (or the front desk) about an unavailable start, by code.
-
-    `therapist` is None when the request was for any therapist.
-    """
-    if therapist is None and code in {"hours", "time_off"}:
-        return {
-            "hours": _(
-                "None of our therapists works at that time. Please choose a time from the list."
-            ),
-            "time_off": _(
-                "None of our therapists is available at that time. Please choose another time."
-            ),
-        }[code]
-    who = therapist.first_name if therapist else _("The therapist")
-    messages = {
-        "past": _("That time has already passed. Please choose a time from the list."),
-        "notice": _(
-            "Online bookings need at least %(minutes)d minutes' notice. Please choose a later "
-            "time, or call us and we will try to fit you in."
-        )
-        % {"minutes": policy.min_notice},
-        "horizon": _(
-            "We take online bookings up to %(days)d days ahead. Please choose an earlier day."
-        )
-        % {"days": policy.horizon_days},
-        "hours": _("%(who)s is not working at that time. Please choose a time from the list.")
-        % {"who": who},
-        "off_grid": _("Sessions start every %(step)d minutes. Please choose a time from the list.")
-        % {"step": policy.slot_step},
-        "time_off": _("%(who)s is away at that time. Please choose another time.") % {"who": who},
-        "booked": _(
-            "Sorry, that time has just been booked by someone else. "
-            "Here are the nearest free times."
-        ),
-        "nobody": _(
-            "Sorry, no therapist is free at that time any more. Here are the nearest free times."
-        ),
-    }
-    return messages[code]
 
 
 def _lock_therapists(therapists: list[Therapist]) -> None:
@@ -116,9 +75,7 @@ def _check(
     tz = clinic_tz()
     day = start.astimezone(tz).date()
     loaded = load_schedules(candidates, day, day, exclude_booking=exclude, tz=tz)
-    rules = rules_from(policy)
-    if staff or override_hours:
-        rules = availability.Rules(step=rules.step, notice=timedelta(), horizon=timedelta(days=366))
+    rules = rules_from(policy, staff=staff or override_hours)
     reasons: dict[int, str | None] = {}
     overridden = set()
     for therapist, schedule in zip(candidates, loaded.schedules, strict=True):
@@ -153,9 +110,7 @@ def _check(
         )
     if len(candidates) == 1:
         code = reasons[candidates[0].pk]
-        raise SlotUnavailable(
-            unavailable_message(code, policy=policy, therapist=candidates[0]), code
-        )
+        raise SlotUnavailable(slot_refusal(code, policy=policy, therapist=candidates[0]), code)
     codes = set(reasons.values())
     if "booked" in codes:
         code = "nobody"  # someone would have been free but for another booking: a lost race
@@ -163,7 +118,7 @@ def _check(
         code = codes.pop()
     else:
         code = "hours"
-    raise SlotUnavailable(unavailable_message(code, policy=policy, therapist=None), code)
+    raise SlotUnavailable(slot_refusal(code, policy=policy, therapist=None), code)
 
 
 def _candidates(service: Service, therapist: Therapist | None) -> list[Therapist]:
@@ -347,7 +302,7 @@ def booking_reschedule(
         if by is None:
             refused = can_client_change(booking, now=now, policy=policy)
             if refused:
-                raise BookingError(change_refused_message(refused, policy), refused)
+                raise BookingError(change_refusal(refused, policy), refused)
         elif booking.status != Booking.Status.CONFIRMED:
             raise BookingError(_("Only confirmed bookings can be moved."), "not_confirmed")
         chosen = _check(
@@ -368,7 +323,7 @@ def booking_reschedule(
         booking.reminded_at = None
         _skip_reminder_if_soon(booking, now, policy)
         _save_guarded(booking)
-        _record(booking, by, _("Moved from %(old)s") % {"old": _local(previous)}, now)
+        _record(booking, by, _("Moved from %(old)s") % {"old": admin_time(previous)}, now)
     transaction.on_commit(
         lambda: notifications.booking_rescheduled(booking, previous, previous_therapist)
     )
@@ -393,7 +348,7 @@ def booking_cancel(
         if by is None:
             refused = can_client_change(booking, now=now, policy=policy)
             if refused:
-                raise BookingError(change_refused_message(refused, policy), refused)
+                raise BookingError(change_refusal(refused, policy), refused)
         elif booking.status == Booking.Status.CANCELLED:
             raise BookingError(_("This booking is already cancelled."), "cancelled")
         booking.status = Booking.Status.CANCELLED
@@ -423,22 +378,6 @@ def booking_set_status(
                 booking, by, _("Marked %(status)s") % {"status": booking.get_status_display()}, now
             )
     return bool(updated)
-
-
-def change_refused_message(code: str, policy: BookingPolicy) -> str:
-    if code == "cancelled":
-        return _("This booking has been cancelled, so it can no longer be changed.")
-    if code == "past":
-        return _("This session has already taken place, so it can no longer be changed online.")
-    return _(
-        "Your session is less than %(hours)d hours away, so it can no longer be changed online. "
-        "Please call us and we will do our best to help."
-    ) % {"hours": policy.cancellation_window}
-
-
-def _local(moment: datetime) -> str:
-    """'Tue Dec 8, 2026 10:00 AM MST', as the rest of the admin writes times."""
-    return dateformat.format(moment.astimezone(clinic_tz()), "D M j, Y g:i A T")
 
 
 def reminders_send(*, now: datetime, batch: int = 50) -> int:

@@ -1,8 +1,10 @@
+"""The public site's booking pages: services, therapists, the booking flow, the client's own
+booking page and the availability API. Each view reads its input through a form, calls
+`bookings.services` for any change and redirects (POST/redirect/GET) with a message."""
+
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -11,19 +13,20 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import DetailView, ListView
 
 from clinic.ratelimit import rate_limited
 
-from . import availability, notifications, services
-from .forms import BookingForm, CancelForm
-from .models import Booking, BookingPolicy, Closure, Service, Therapist
-from .schedules import clinic_tz, load_schedules, rules_from, therapists_with_hours
-
-ANY = "any"
-WEEK = 7
+from . import notifications, services
+from .forms import ANY, AvailabilityForm, BookingForm, CancelForm, SlotForm
+from .models import Booking, BookingPolicy, Service, Therapist
+from .picker import picker_context
+from .refusals import change_refusal
+from .schedules import find_slots, in_clinic_time, nearest_slots
+from .times import clinic_tz
 
 
 class ServiceListView(ListView):
@@ -86,245 +89,6 @@ def grouped(services_list) -> list[tuple[str, list[Service]]]:
 # --- Booking flow -----------------------------------------------------------------------------
 
 
-class BadRequest(Exception):
-    """A request parameter that makes no sense; shown to the visitor with a 400."""
-
-    def __init__(self, message: str, parameter: str):
-        super().__init__(message)
-        self.message = message
-        self.parameter = parameter
-
-
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-# Dates further than this from today are refused before any arithmetic can overflow.
-YEARS_EITHER_SIDE = 5
-
-
-def _near_today(moment: date, parameter: str) -> None:
-    if abs(moment.year - timezone.now().year) > YEARS_EITHER_SIDE:
-        raise BadRequest(f"'{parameter}' is too far from today.", parameter)
-
-
-def parse_date(value: str | None, parameter: str = "date") -> date | None:
-    if not value:
-        return None
-    try:
-        if not ISO_DATE.fullmatch(value):
-            raise ValueError(value)
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        raise BadRequest(
-            f"'{parameter}' must be a date written as YYYY-MM-DD.", parameter
-        ) from None
-    _near_today(parsed, parameter)
-    return parsed
-
-
-def parse_start(value: str | None) -> datetime:
-    if not value:
-        raise BadRequest("Please choose a time first.", "start")
-    # A "+" in an unencoded query string arrives as a space.
-    value = value.strip().replace(" ", "+")
-    try:
-        start = datetime.fromisoformat(value)
-    except ValueError:
-        raise BadRequest(
-            "'start' must be a date and time in ISO 8601, e.g. 2026-12-01T10:00-07:00.", "start"
-        ) from None
-    _near_today(start, "start")
-    if start.tzinfo is None:
-        start = start.replace(tzinfo=clinic_tz())
-    return start
-
-
-def therapist_choice(service: Service, slug: str | None) -> Therapist | None:
-    """The therapist chosen by slug (None for "any"); BadRequest if unknown or not offering."""
-    if not slug or slug == ANY:
-        return None
-    therapist = Therapist.objects.active().filter(slug=slug).first()
-    if therapist is None:
-        raise BadRequest("We don't know that therapist. Please choose from the list.", "therapist")
-    if not therapist.services.filter(pk=service.pk).exists():
-        raise BadRequest(
-            f"{therapist.name} does not offer {service.name}. Please choose another therapist.",
-            "therapist",
-        )
-    return therapist
-
-
-@dataclass
-class Day:
-    date: date
-    slots: list[availability.Slot]
-    bookable: bool  # inside today..horizon
-    open: bool  # someone who offers the service works that weekday, and the clinic is open
-
-
-def find_slots(
-    service: Service,
-    therapist: Therapist | None,
-    first: date,
-    last: date,
-    *,
-    now: datetime,
-    policy: BookingPolicy,
-    exclude_booking: Booking | None = None,
-    offering: list[Therapist] | None = None,
-) -> list[availability.Slot]:
-    """Free slots for a service with one therapist or anyone qualified, in constant queries.
-
-    `offering`: the service's therapists with their hours, when the caller already has them.
-    """
-    if offering is None:
-        offering = list(therapists_with_hours(Therapist.objects.offering(service)))
-    therapists = [t for t in offering if therapist is None or t.pk == therapist.pk]
-    if not therapists:
-        return []
-    tz = clinic_tz()
-    loaded = load_schedules(therapists, first, last, exclude_booking=exclude_booking, tz=tz)
-    return availability.free_slots(
-        loaded.schedules,
-        duration=service.length,
-        buffer=service.buffer,
-        first=first,
-        last=last,
-        now=now,
-        rules=rules_from(policy),
-        tz=tz,
-        load=loaded.load,
-    )
-
-
-def nearest_slots(
-    service, therapist, around: datetime, *, now, policy, exclude_booking=None, count=6
-):
-    tz = clinic_tz()
-    day = max(around.astimezone(tz).date(), now.astimezone(tz).date())
-    slots = find_slots(
-        service,
-        therapist,
-        day - timedelta(days=1),
-        day + timedelta(days=7),
-        now=now,
-        policy=policy,
-        exclude_booking=exclude_booking,
-    )
-    closest = sorted(slots, key=lambda slot: abs(slot.start - around))[:count]
-    return in_clinic_time(sorted(closest, key=lambda slot: slot.start))
-
-
-def in_clinic_time(slots: list[availability.Slot]) -> list[availability.Slot]:
-    """The same slots with clinic-time datetimes, for display and links (e.g. ...T10:00-07:00)."""
-    tz = clinic_tz()
-    return [
-        replace(slot, start=slot.start.astimezone(tz), end=slot.end.astimezone(tz))
-        for slot in slots
-    ]
-
-
-def picker_context(request, service, *, now, policy, exclude_booking=None):
-    """The therapist, week and time choices for a service; used by booking and rescheduling."""
-    errors = []
-    tz = clinic_tz()
-    today = now.astimezone(tz).date()
-    last_day = (now + policy.horizon).astimezone(tz).date()
-    try:
-        therapist = therapist_choice(service, request.GET.get("therapist"))
-    except BadRequest as error:
-        errors.append(error.message)
-        therapist = None
-    try:
-        chosen = parse_date(request.GET.get("date"))
-    except BadRequest as error:
-        errors.append(error.message)
-        chosen = None
-    if chosen is not None and not today <= chosen <= last_day:
-        errors.append(
-            f"Please choose a day between today and {last_day:%B} {last_day.day}, {last_day.year}: "
-            f"we take online bookings up to {policy.horizon_days} days ahead."
-        )
-        chosen = None
-
-    offering = list(therapists_with_hours(Therapist.objects.offering(service)))
-    if chosen is None:
-        # No day chosen: open on the first day with a free time in the next two weeks.
-        upcoming = find_slots(
-            service,
-            therapist,
-            today,
-            min(today + timedelta(days=13), last_day),
-            now=now,
-            policy=policy,
-            exclude_booking=exclude_booking,
-            offering=offering,
-        )
-        chosen = upcoming[0].start.astimezone(tz).date() if upcoming else today
-    week_start = chosen - timedelta(days=chosen.weekday())
-    week_end = week_start + timedelta(days=WEEK - 1)
-    slots = find_slots(
-        service,
-        therapist,
-        max(week_start, today),
-        min(week_end, last_day),
-        now=now,
-        policy=policy,
-        exclude_booking=exclude_booking,
-        offering=offering,
-    )
-    by_day: dict[date, list] = {}
-    for slot in in_clinic_time(slots):
-        by_day.setdefault(slot.start.date(), []).append(slot)
-    closed_days = {
-        day
-        for start, end in Closure.objects.filter(
-            start__lt=datetime.combine(week_end + timedelta(days=1), time.min, tzinfo=tz),
-            end__gt=datetime.combine(week_start, time.min, tzinfo=tz),
-        ).values_list("start", "end")
-        for day in (week_start + timedelta(days=offset) for offset in range(WEEK))
-        if start <= datetime.combine(day, time.min, tzinfo=tz)
-        and datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz) <= end
-    }
-    working_days = {
-        hours.weekday
-        for person in offering
-        if therapist is None or person.pk == therapist.pk
-        for hours in person.hours.all()
-    }
-    days = [
-        Day(
-            date=day,
-            slots=by_day.get(day, []),
-            bookable=today <= day <= last_day,
-            open=day.weekday() in working_days and day not in closed_days,
-        )
-        for day in (week_start + timedelta(days=offset) for offset in range(WEEK))
-    ]
-    previous_week = week_start - timedelta(days=WEEK)
-    next_week = week_start + timedelta(days=WEEK)
-    therapist_param = therapist.slug if therapist else ANY
-    return {
-        "service": service,
-        "errors": errors,
-        "therapist": therapist,
-        "therapist_param": therapist_param,
-        "therapists": offering,
-        "days": days,
-        "chosen": chosen,
-        "today": today,
-        "chosen_slots": by_day.get(chosen, []),
-        "week_start": week_start,
-        "week_end": week_end,
-        "previous_week": previous_week if week_start > today else None,
-        "next_week": next_week if next_week <= last_day else None,
-        "time_zone": tz,
-        "policy": policy,
-    }
-
-
-def slot_query(therapist_param: str, start: datetime) -> str:
-    return urlencode({"therapist": therapist_param, "start": start.isoformat()})
-
-
 @require_GET
 def book(request):
     """Step 1: choose a service, grouped by treatment."""
@@ -336,13 +100,36 @@ def book(request):
 def book_service(request, slug):
     """Step 2: choose a therapist (or anyone) and a day, then a free time."""
     service = get_object_or_404(Service.objects.active(), slug=slug)
-    now = timezone.now()
-    context = picker_context(request, service, now=now, policy=BookingPolicy.load())
+    context = picker_context(request.GET, service, now=timezone.now(), policy=BookingPolicy.load())
     context["confirm_url"] = reverse("bookings:confirm", args=[service.slug])
     context["page_url"] = reverse("bookings:book_service", args=[service.slug])
     return render(
         request, "bookings/book_service.html", context, status=400 if context["errors"] else 200
     )
+
+
+def _chosen_slot(request, service: Service, *, now: datetime, policy: BookingPolicy) -> SlotForm:
+    """The therapist and start asked for; a client who lost a race picks one of the nearest
+    times with a button in the form, which takes the place of the link's start."""
+    params = request.GET.copy()
+    if request.POST.get("start"):
+        params["start"] = request.POST["start"]
+    form = SlotForm(
+        params,
+        now=now,
+        policy=policy,
+        service=service,
+        use=("therapist", "start"),
+        require_start=True,
+    )
+    form.is_valid()
+    return form
+
+
+def _picker_link(page_url: str, therapist_param: str, start: datetime) -> str:
+    """Back to the time picker, on the chosen therapist and day."""
+    day = start.astimezone(clinic_tz()).date().isoformat()
+    return page_url + "?" + urlencode({"therapist": therapist_param, "date": day})
 
 
 @rate_limited("booking", keep_input=True)
@@ -353,89 +140,78 @@ def confirm(request, slug):
     service = get_object_or_404(Service.objects.active(), slug=slug)
     now = timezone.now()
     policy = BookingPolicy.load()
-    try:
-        therapist = therapist_choice(service, request.GET.get("therapist"))
-        # A client who lost a race picks one of the nearest times with a button in the form.
-        start = parse_start(request.POST.get("start") or request.GET.get("start"))
-    except BadRequest as error:
+    slot = _chosen_slot(request, service, now=now, policy=policy)
+    if slot.errors:
+        context = {"service": service, "message": slot.first_error()[1], "slots": []}
         return render(
-            request,
-            "bookings/slot_problem.html",
-            {"service": service, "message": error.message, "slots": [], "therapist_param": ANY},
-            status=400,
+            request, "bookings/slot_problem.html", {**context, "therapist_param": ANY}, status=400
         )
+    therapist, start = slot.cleaned_data["therapist"], slot.cleaned_data["start"]
     therapist_param = therapist.slug if therapist else ANY
+    tz = clinic_tz()
     context = {
         "service": service,
         "therapist": therapist,
         "therapist_param": therapist_param,
-        "start": start.astimezone(clinic_tz()),
-        "end": (start + service.length).astimezone(clinic_tz()),
+        "start": start.astimezone(tz),
+        "end": (start + service.length).astimezone(tz),
         "policy": policy,
-        "back_url": reverse("bookings:book_service", args=[service.slug])
-        + "?"
-        + urlencode(
-            {"therapist": therapist_param, "date": start.astimezone(clinic_tz()).date().isoformat()}
+        "back_url": _picker_link(
+            reverse("bookings:book_service", args=[service.slug]), therapist_param, start
         ),
     }
-
-    if request.method == "POST" and request.rate_limited:
-        # Too many attempts from this address: book nothing, keep what was typed.
-        form = BookingForm(request.POST, cancellation_hours=policy.cancellation_window)
-        context.update(
-            form=form,
-            notice=(
-                "We received many booking attempts from your connection in a short time. "
-                f"Please wait about {request.rate_limited} seconds, then press Book again: "
-                "what you typed is kept."
-            ),
-        )
-        response = render(request, "bookings/confirm.html", context, status=429)
-        response["Retry-After"] = str(request.rate_limited)
-        return response
     if request.method == "POST":
-        form = BookingForm(request.POST, cancellation_hours=policy.cancellation_window)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                booking = services.booking_create(
-                    service=service,
-                    therapist=therapist,
-                    start=start,
-                    name=data["name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    notes=data["notes"],
-                    now=now,
-                )
-            except services.BookingError as error:
-                context.update(
-                    form=form,
-                    problem=error.message,
-                    slots=nearest_slots(service, therapist, start, now=now, policy=policy),
-                )
-                return render(request, "bookings/confirm.html", context, status=error.status)
-            messages.success(request, "Your session is booked. We have emailed your confirmation.")
-            return HttpResponseRedirect(booking.manage_path())
-        return render(request, "bookings/confirm.html", {**context, "form": form}, status=400)
-
+        return _book(request, context, now=now, policy=policy)
     problem = services.slot_problem(
         service=service, therapist=therapist, start=start, now=now, policy=policy
     )
     if problem:
-        return render(
-            request,
-            "bookings/slot_problem.html",
-            {
-                "service": service,
-                "message": problem.message,
-                "therapist_param": therapist_param,
-                "slots": nearest_slots(service, therapist, start, now=now, policy=policy),
-            },
-            status=problem.status,
+        context.update(
+            message=problem.message,
+            slots=nearest_slots(service, therapist, start, now=now, policy=policy),
         )
+        return render(request, "bookings/slot_problem.html", context, status=problem.status)
     context["form"] = BookingForm(cancellation_hours=policy.cancellation_window)
     return render(request, "bookings/confirm.html", context)
+
+
+def _book(request, context: dict, *, now: datetime, policy: BookingPolicy):
+    """The confirm step's POST: book, or show the form again with what was typed."""
+    form = BookingForm(request.POST, cancellation_hours=policy.cancellation_window)
+    context["form"] = form
+    if request.rate_limited:
+        # Too many attempts from this address: book nothing, keep what was typed.
+        context["notice"] = _(
+            "We received many booking attempts from your connection in a short time. "
+            "Please wait about %(seconds)s seconds, then press Book again: what you typed is "
+            "kept."
+        ) % {"seconds": request.rate_limited}
+        response = render(request, "bookings/confirm.html", context, status=429)
+        response["Retry-After"] = str(request.rate_limited)
+        return response
+    if not form.is_valid():
+        return render(request, "bookings/confirm.html", context, status=400)
+    data = form.cleaned_data
+    service, therapist, start = context["service"], context["therapist"], context["start"]
+    try:
+        booking = services.booking_create(
+            service=service,
+            therapist=therapist,
+            start=start,
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            notes=data["notes"],
+            now=now,
+        )
+    except services.BookingError as error:
+        context.update(
+            problem=error.message,
+            slots=nearest_slots(service, therapist, start, now=now, policy=policy),
+        )
+        return render(request, "bookings/confirm.html", context, status=error.status)
+    messages.success(request, _("Your session is booked. We have emailed your confirmation."))
+    return HttpResponseRedirect(booking.manage_path())
 
 
 # --- The client's own booking page --------------------------------------------------------------
@@ -457,7 +233,7 @@ def _manage_context(booking: Booking, now: datetime, policy: BookingPolicy) -> d
         "end": booking.end.astimezone(clinic_tz()),
         "policy": policy,
         "can_change": refused is None,
-        "refused_message": services.change_refused_message(refused, policy) if refused else "",
+        "refused_message": change_refusal(refused, policy) if refused else "",
         "refused_code": refused,
         "google_url": notifications.google_calendar_url(booking),
         "address": notifications.clinic_address(),
@@ -509,7 +285,9 @@ def cancel(request, token):
             except services.BookingError as error:
                 messages.error(request, error.message)
                 return HttpResponseRedirect(booking.manage_path())
-            messages.success(request, "Your booking is cancelled. We have emailed you to confirm.")
+            messages.success(
+                request, _("Your booking is cancelled. We have emailed you to confirm.")
+            )
             return HttpResponseRedirect(booking.manage_path())
         status = 400
     else:
@@ -519,6 +297,22 @@ def cancel(request, token):
     return render(
         request, "bookings/cancel.html", context, status=status if context["can_change"] else 409
     )
+
+
+def _reschedule_params(booking: Booking, params, *, now: datetime, policy: BookingPolicy):
+    """The picker's parameters, opening on the booked therapist and day when not chosen, so
+    nearby times are one tap away: "any" if that therapist no longer offers the service, and
+    the first free day if the booked day is out of reach."""
+    if "therapist" in params and "date" in params:
+        return params
+    params = params.copy()
+    still_offers = Therapist.objects.offering(booking.service).filter(pk=booking.therapist_id)
+    params.setdefault("therapist", booking.therapist.slug if still_offers.exists() else ANY)
+    tz = clinic_tz()
+    booked_day = booking.start.astimezone(tz).date()
+    if now.astimezone(tz).date() <= booked_day <= (now + policy.horizon).astimezone(tz).date():
+        params.setdefault("date", booked_day.isoformat())
+    return params
 
 
 @rate_limited("lookup", methods=("GET", "POST"))
@@ -532,20 +326,9 @@ def reschedule(request, token):
     context = _manage_context(booking, now, policy)
     if not context["can_change"]:
         return render(request, "bookings/manage.html", context, status=409)
-    if "therapist" not in request.GET or "date" not in request.GET:
-        # Open on the booked therapist and day, so nearby times are one tap away: "any" if
-        # that therapist no longer offers it, and the first free day if the day is out of reach.
-        request.GET = request.GET.copy()
-        still_offers = Therapist.objects.offering(booking.service).filter(pk=booking.therapist_id)
-        request.GET.setdefault(
-            "therapist", booking.therapist.slug if still_offers.exists() else ANY
-        )
-        tz = clinic_tz()
-        booked_day = booking.start.astimezone(tz).date()
-        if now.astimezone(tz).date() <= booked_day <= (now + policy.horizon).astimezone(tz).date():
-            request.GET.setdefault("date", booked_day.isoformat())
+    params = _reschedule_params(booking, request.GET, now=now, policy=policy)
     context.update(
-        picker_context(request, booking.service, now=now, policy=policy, exclude_booking=booking)
+        picker_context(params, booking.service, now=now, policy=policy, exclude_booking=booking)
     )
     context["confirm_url"] = reverse("bookings:reschedule_confirm", args=[booking.token])
     context["page_url"] = reverse("bookings:reschedule", args=[booking.token])
@@ -568,42 +351,43 @@ def reschedule_confirm(request, token):
     if not context["can_change"]:
         return render(request, "bookings/manage.html", context, status=409)
     service = booking.service
-    try:
-        therapist = therapist_choice(service, request.GET.get("therapist"))
-        start = parse_start(request.POST.get("start") or request.GET.get("start"))
-    except BadRequest as error:
-        context.update(message=error.message, slots=[], service=service, therapist_param=ANY)
+    slot = _chosen_slot(request, service, now=now, policy=policy)
+    if slot.errors:
+        context.update(
+            message=slot.first_error()[1], slots=[], service=service, therapist_param=ANY
+        )
         return render(request, "bookings/slot_problem.html", context, status=400)
+    therapist, start = slot.cleaned_data["therapist"], slot.cleaned_data["start"]
     therapist_param = therapist.slug if therapist else ANY
     context.update(
         new_start=start.astimezone(clinic_tz()),
         new_end=(start + service.length).astimezone(clinic_tz()),
         therapist=therapist,
         therapist_param=therapist_param,
-        back_url=reverse("bookings:reschedule", args=[booking.token])
-        + "?"
-        + urlencode(
-            {"therapist": therapist_param, "date": start.astimezone(clinic_tz()).date().isoformat()}
+        back_url=_picker_link(
+            reverse("bookings:reschedule", args=[booking.token]), therapist_param, start
         ),
     )
     if request.method == "POST":
         try:
             services.booking_reschedule(booking=booking, start=start, therapist=therapist, now=now)
         except services.BookingError as error:
-            context.update(
-                problem=error.message,
-                slots=nearest_slots(
-                    service, therapist, start, now=now, policy=policy, exclude_booking=booking
-                ),
-                reschedule_token=booking.token,
+            problem = error
+            context["reschedule_token"] = booking.token
+        else:
+            messages.success(
+                request, _("Your booking has moved. We have emailed you the new time.")
             )
-            return render(request, "bookings/reschedule_confirm.html", context, status=error.status)
-        messages.success(request, "Your booking has moved. We have emailed you the new time.")
-        return HttpResponseRedirect(booking.manage_path())
-
-    problem = services.slot_problem(
-        service=service, therapist=therapist, start=start, now=now, policy=policy, exclude=booking
-    )
+            return HttpResponseRedirect(booking.manage_path())
+    else:
+        problem = services.slot_problem(
+            service=service,
+            therapist=therapist,
+            start=start,
+            now=now,
+            policy=policy,
+            exclude=booking,
+        )
     if problem:
         context.update(
             problem=problem.message,
@@ -618,43 +402,30 @@ def reschedule_confirm(request, token):
 # --- JSON API ------------------------------------------------------------------------------------
 
 
-def _api_error(message: str, parameter: str) -> JsonResponse:
-    return JsonResponse({"error": message, "parameter": parameter}, status=400)
-
-
 @never_cache
 @require_GET
 def api_availability(request):
-    """Free slots as JSON: ?service=<slug>&therapist=<slug|any>&start=YYYY-MM-DD&days=N."""
+    """Free slots as JSON: ?service=<slug>&therapist=<slug|any>&start=YYYY-MM-DD&days=N.
+
+    A parameter that makes no sense answers 400 with {"error": ..., "parameter": ...}.
+    """
     policy = BookingPolicy.load()
     now = timezone.now()
-    tz = clinic_tz()
-    slug = request.GET.get("service", "")
-    if not slug:
-        return _api_error("'service' is required: the slug of a service.", "service")
-    service = Service.objects.active().filter(slug=slug[:80]).first()
-    if service is None:
-        return _api_error(f"No bookable service is called '{slug[:80]}'.", "service")
-    try:
-        therapist = therapist_choice(service, request.GET.get("therapist", ANY))
-        first = parse_date(request.GET.get("start"), "start") or now.astimezone(tz).date()
-    except BadRequest as error:
-        return _api_error(error.message, error.parameter)
-    raw_days = request.GET.get("days", "7")
-    if not re.fullmatch(r"[0-9]{1,3}", raw_days) or not 1 <= int(raw_days) <= policy.horizon_days:
-        return _api_error(f"'days' must be a whole number from 1 to {policy.horizon_days}.", "days")
-    today = now.astimezone(tz).date()
-    if first < today:
-        return _api_error("'start' must be today or later.", "start")
-    last = first + timedelta(days=int(raw_days) - 1)
+    query = AvailabilityForm(request.GET, now=now, policy=policy)
+    if not query.is_valid():
+        parameter, message = query.first_error()
+        return JsonResponse({"error": message, "parameter": parameter}, status=400)
+    service, therapist = query.cleaned_data["service"], query.cleaned_data["therapist"]
+    first, days = query.cleaned_data["start"], query.cleaned_data["days"]
+    last = first + timedelta(days=days - 1)
     slots = find_slots(service, therapist, first, last, now=now, policy=policy)
     return JsonResponse(
         {
             "service": service.slug,
             "therapist": therapist.slug if therapist else ANY,
-            "time_zone": str(tz),
+            "time_zone": str(clinic_tz()),
             "start": first.isoformat(),
-            "days": int(raw_days),
+            "days": days,
             "slots": [
                 {
                     "start": slot.start.isoformat(),

@@ -178,8 +178,8 @@ def availability_figures(seeded) -> dict:
     from django.utils import timezone
 
     from bookings.models import BookingPolicy
-    from bookings.schedules import clinic_tz
-    from bookings.views import find_slots
+    from bookings.schedules import find_slots
+    from bookings.times import clinic_tz
 
     policy = BookingPolicy.load()
     now = timezone.now()
@@ -384,7 +384,7 @@ def print_availability(results: dict) -> None:
         f"{setup['cpus']} CPUs, Python {setup['python']}, Django {setup['django']}"
     )
     print(
-        f"\nAvailability in-process (bookings.views.find_slots, {AVAILABILITY_DAYS} days, "
+        f"\nAvailability in-process (bookings.schedules.find_slots, {AVAILABILITY_DAYS} days, "
         f"median of {AVAILABILITY_RUNS} runs)"
     )
     print(f"  {'therapists':<16}{'queries':>8}{'time':>11}{'slots':>8}   target")

@@ -14,7 +14,8 @@ from django.db import transaction
 from bookings import availability
 from bookings.demo import seed_clinic
 from bookings.models import Booking, Client, Service, Therapist, WorkingHours
-from bookings.schedules import clinic_tz, load_schedules, therapists_with_hours
+from bookings.schedules import load_schedules, therapists_with_hours
+from bookings.times import clinic_tz
 
 BOOKINGS = 500
 DAYS = 60

@@ -235,7 +235,7 @@ def test_a_therapist_opens_their_own_booking_with_its_notes_and_history(client, 
     assert response.status_code == 200
     page = response.content.decode()
     assert "Still the left leg." in page
-    assert "Tuesday, December 8, 2026, 10:00 AM – 11:00 AM MST, then 15 minutes" in page
+    assert "Tue Dec 8, 2026, 10:00 AM – 11:00 AM MST, then 15 minutes" in page
     assert "History of changes" in page
     # The client's private page is not offered to staff.
     assert "View on site" not in page
@@ -742,11 +742,11 @@ def test_the_front_desk_and_owner_move_a_booking_and_everyone_is_emailed(
     assert booking.sequence == 1
     change = BookingChange.objects.get(booking=booking)
     assert change.user == user
-    assert change.action == "Moved from Tue Dec 8, 2026 10:00 AM MST"
+    assert change.action == "Moved from Tue Dec 8, 2026, 10:00 AM MST"
     assert [m.to for m in mail.outbox] == [["ruth@example.com"], ["maren@clinic.example"]]
     assert "Booking moved" in mail.outbox[0].subject
     assert (
-        f"Moved {booking.reference} to Wed Dec 9, 2026 at 1:00 PM MST with Maren Ostby; "
+        f"Moved {booking.reference} to Wed Dec 9, 2026, 1:00 PM MST with Maren Ostby; "
         "the client and therapist have been emailed." in response.content.decode()
     )
 
@@ -881,7 +881,7 @@ def test_opening_the_move_page_shows_the_current_time_and_changes_nothing(client
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Tue Dec 8, 2026 at 10:00 AM MST" in page
+    assert "Tue Dec 8, 2026, 10:00 AM MST" in page
     form = response.context["form"]
     assert not form.is_bound
     assert form["therapist"].value() == clinic.maren.pk

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bookings.admin_views import build_agenda
+from bookings.admin.agenda_grid import build_agenda
 from bookings.demo import ensure_groups
 from bookings.models import Booking, Closure, TimeOff
 from tests.factories import DENVER, NOW, local, make_booking, make_client, make_therapist

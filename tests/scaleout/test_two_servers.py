@@ -22,7 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bookings.models import Booking, BookingPolicy, Client, Therapist
-from bookings.schedules import clinic_tz
+from bookings.times import clinic_tz
 from tests.factories import make_service, make_therapist
 
 pytestmark = [

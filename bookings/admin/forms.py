@@ -8,13 +8,13 @@ from datetime import date, time, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .availability import local_datetime
-from .forms import validate_phone
-from .models import Booking, Service, Therapist, WorkingHours
-from .schedules import clinic_tz
+from ..availability import local_datetime
+from ..forms import validate_phone
+from ..models import Booking, Service, Therapist, WorkingHours
+from ..times import admin_date, clinic_tz
 
 EXPORT_MAX_DAYS = 366
 # How far from today staff may book for a caller and export, in years (back, ahead). Dates
@@ -42,10 +42,7 @@ def check_in_window(value: date, window: tuple[date, date]) -> date:
         raise ValidationError(
             _("Choose a date between %(first)s and %(last)s."),
             code="date_out_of_range",
-            params={
-                "first": dateformat.format(first, "M j, Y"),
-                "last": dateformat.format(last, "M j, Y"),
-            },
+            params={"first": admin_date(first), "last": admin_date(last)},
         )
     return value
 

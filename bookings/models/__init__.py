@@ -1,0 +1,27 @@
+"""The booking models, one module per part of the domain; import them from here."""
+
+from .bookings import Booking, BookingChange, Client
+from .catalogue import Service, Therapist
+from .querysets import FRONT_DESK_GROUP, THERAPIST_GROUP, StaffScope, staff_scope
+from .schedules import BookingPolicy, Closure, Period, TimeOff, WorkingHours
+from .tokens import REFERENCE_ALPHABET, new_manage_token, new_reference
+
+__all__ = [
+    "FRONT_DESK_GROUP",
+    "REFERENCE_ALPHABET",
+    "THERAPIST_GROUP",
+    "Booking",
+    "BookingChange",
+    "BookingPolicy",
+    "Client",
+    "Closure",
+    "Period",
+    "Service",
+    "StaffScope",
+    "Therapist",
+    "TimeOff",
+    "WorkingHours",
+    "new_manage_token",
+    "new_reference",
+    "staff_scope",
+]

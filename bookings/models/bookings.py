@@ -1,0 +1,158 @@
+"""Clients, their bookings and each booking's history."""
+
+from datetime import UTC
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .catalogue import Service, Therapist
+from .querysets import BookingQuerySet, ClientQuerySet
+from .tokens import new_manage_token, new_reference
+
+
+class Client(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(
+        _("email"), help_text=_("Stored in lower case; one client per address.")
+    )
+    phone = models.CharField(_("phone"), max_length=32)
+    staff_notes = models.TextField(
+        _("staff notes"),
+        blank=True,
+        help_text=_("Visible to the front desk and the client's therapists."),
+    )
+    created_at = models.DateTimeField(_("first booked"), auto_now_add=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="client_email_unique_any_case",
+                violation_error_message=_("A client with this email already exists."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # Before the uniqueness checks, so "Ruth@Example.com" meets "ruth@example.com".
+        self.email = (self.email or "").strip().lower()
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        COMPLETED = "completed", _("Completed")
+        NO_SHOW = "no_show", _("No-show")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("Online")
+        STAFF = "staff", _("Front desk")
+
+    reference = models.CharField(_("reference"), max_length=12, unique=True, default=new_reference)
+    token = models.CharField(
+        _("manage token"), max_length=64, unique=True, default=new_manage_token
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="bookings")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="bookings")
+    therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="bookings")
+    start = models.DateTimeField(_("start"), db_index=True)
+    end = models.DateTimeField(_("end"))
+    blocked_until = models.DateTimeField(
+        _("blocked until"), help_text=_("End of the session plus the service's cleanup time.")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.CONFIRMED, db_index=True
+    )
+    price = models.DecimalField(
+        _("price (USD)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        editable=False,
+        help_text=_("The service's price when booked; later price changes leave it alone."),
+    )
+    notes = models.TextField(_("notes for the therapist"), blank=True, max_length=1000)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.ONLINE
+    )
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        permissions = [("export_booking", "Can export bookings")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("end")), name="booking_start_before_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__lte=models.F("blocked_until")), name="booking_end_within_block"
+            ),
+        ]
+        indexes = [models.Index(fields=["therapist", "start"], name="booking_therapist_start")]
+
+    def __str__(self):
+        return self.reference
+
+    # Deliberately not get_absolute_url: the admin's "view on site" redirect would hand the
+    # client's private link to any staff login.
+    def manage_path(self) -> str:
+        return reverse("bookings:manage", args=[self.token])
+
+    @property
+    def agreed_price(self):
+        return self.price if self.price is not None else self.service.price
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+    def set_times(self, start):
+        # In UTC: adding a duration to a local time is wall-clock arithmetic across DST.
+        start = start.astimezone(UTC)
+        self.start = start
+        self.end = start + self.service.length
+        self.blocked_until = self.end + self.service.buffer
+
+
+class BookingChange(models.Model):
+    """Who changed a booking, when, and what: the staff audit trail shown on the booking."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("when"))
+    action = models.CharField(_("what"), max_length=300)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("booking change")
+        verbose_name_plural = _("booking changes")
+
+    def __str__(self):
+        return f"{self.booking}: {self.action}"

@@ -1,0 +1,143 @@
+"""Reusable filters for the booking models, and who may see which rows.
+
+Row-level access is defined here once, as `visible_to(user)` QuerySet methods in the style of
+`Article.objects.visible_to(user)`: the owner (superuser) and the front desk see every row; a
+therapist sees only their own profile, schedule and bookings, and the clients they have had a
+booking with; anyone else sees nothing. Every ModelAdmin, admin page, export and agenda
+filters through them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.db.models import Count, Max, Q
+
+if TYPE_CHECKING:
+    from .models import Therapist
+
+THERAPIST_GROUP = "Therapist"
+FRONT_DESK_GROUP = "Front desk"
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    """The rows a staff user may see: everything, or one therapist's (None: nothing)."""
+
+    everything: bool
+    therapist: Therapist | None = None
+
+    def allows(self, therapist_id: int | None) -> bool:
+        return self.everything or (self.therapist is not None and therapist_id == self.therapist.pk)
+
+
+def staff_scope(user) -> StaffScope:
+    """The owner and the front desk see everything; anyone else only their own therapist rows.
+
+    Cached on the user object, which lives for one request: one query for the groups and one
+    for the therapist profile, however often a page asks.
+    """
+    cached = getattr(user, "_clinic_scope", None)
+    if cached is not None:
+        return cached
+    if not user.is_active or not user.is_staff:
+        scope = StaffScope(everything=False)
+    elif user.is_superuser or user.groups.filter(name=FRONT_DESK_GROUP).exists():
+        scope = StaffScope(everything=True)
+    else:
+        try:
+            therapist = user.therapist
+        except ObjectDoesNotExist:
+            therapist = None
+        scope = StaffScope(everything=False, therapist=therapist)
+    user._clinic_scope = scope
+    return scope
+
+
+class ServiceQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class TherapistQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def offering(self, service):
+        return self.active().filter(services=service)
+
+    def visible_to(self, user):
+        """Every therapist for the front desk and the owner; a therapist only themselves."""
+        scope = staff_scope(user)
+        if scope.everything:
+            return self
+        if scope.therapist is None:
+            return self.none()
+        return self.filter(pk=scope.therapist.pk)
+
+
+class PeriodQuerySet(models.QuerySet):
+    """Time off and closures."""
+
+    def overlapping(self, start: datetime, end: datetime):
+        """Periods that meet [start, end)."""
+        return self.filter(start__lt=end, end__gt=start)
+
+
+class BookingQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=self.model.Status.CANCELLED)
+
+    def for_therapist(self, therapist):
+        return self.filter(therapist=therapist)
+
+    def overlapping(self, start: datetime, end: datetime, *, cleanup: bool = True):
+        """Bookings whose time meets [start, end): session plus cleanup, or the session only."""
+        if cleanup:
+            return self.filter(start__lt=end, blocked_until__gt=start)
+        return self.filter(start__lt=end, end__gt=start)
+
+    def upcoming(self, now: datetime):
+        return self.filter(start__gte=now)
+
+    def visible_to(self, user):
+        """Every booking for the front desk and the owner; a therapist only their own."""
+        scope = staff_scope(user)
+        if scope.everything:
+            return self
+        if scope.therapist is None:
+            return self.none()
+        return self.filter(therapist=scope.therapist)
+
+
+class ClientQuerySet(models.QuerySet):
+    def _bookings(self):
+        return self.model._meta.get_field("bookings").related_model.objects
+
+    def visible_to(self, user):
+        """A therapist sees the clients they have had a booking with (any status), nobody else."""
+        scope = staff_scope(user)
+        if scope.everything:
+            return self
+        if scope.therapist is None:
+            return self.none()
+        bookings = self._bookings().filter(therapist=scope.therapist)
+        return self.filter(pk__in=bookings.values("client_id"))
+
+    def with_sessions(self, user):
+        """Annotate each client's sessions (not cancelled) as `user` may see them: a therapist
+        counts only their own. Ordered explicitly: default ordering is dropped from GROUP BY
+        queries, and the admin's autocomplete pages through this queryset."""
+        sessions = ~Q(bookings__status=self._bookings().model.Status.CANCELLED)
+        scope = staff_scope(user)
+        if not scope.everything and scope.therapist is not None:
+            sessions &= Q(bookings__therapist=scope.therapist)
+        return self.annotate(
+            session_total=Count("bookings", filter=sessions),
+            latest_start=Max("bookings__start", filter=sessions),
+        ).order_by("name", "pk")
+

@@ -1,0 +1,83 @@
+"""How the clinic writes a moment: always in clinic time, one format per context.
+
+- the back office: `admin_time` ("Tue Dec 8, 2026, 10:00 AM MST") everywhere, with
+  `admin_span` for a session and `admin_clock` inside a list that already names the day;
+- clients' pages and emails: `client_when` ("Tuesday, December 8, 2026 at 10:00 AM MST") and
+  `client_clock` ("10:00 AM"), as the `clinic_when` and `clinic_clock` template filters;
+- email subjects: `subject_when` ("Tue Dec 8, 10:00 AM MST").
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import dateformat
+
+ZONE_NAMES = {
+    "America/Denver": "Mountain Time",
+    "America/Boise": "Mountain Time",
+    "America/Phoenix": "Mountain Time (Arizona)",
+    "America/Chicago": "Central Time",
+    "America/New_York": "Eastern Time",
+    "America/Los_Angeles": "Pacific Time",
+    "America/Anchorage": "Alaska Time",
+    "Pacific/Honolulu": "Hawaii Time",
+}
+
+ADMIN_TIME = r"D M j, Y, g:i A T"
+ADMIN_DATE = "M j, Y"
+CLOCK = "g:i A"
+
+
+def clinic_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def zone_name() -> str:
+    """The clinic's zone as people say it, e.g. "Mountain Time"."""
+    return ZONE_NAMES.get(settings.TIME_ZONE, settings.TIME_ZONE)
+
+
+def _format(moment: datetime | None, fmt: str) -> str:
+    if moment is None:
+        return ""
+    return dateformat.format(moment.astimezone(clinic_tz()), fmt)
+
+
+def admin_time(moment: datetime | None) -> str:
+    """'Tue Dec 8, 2026, 10:00 AM MST': every time the back office shows."""
+    return _format(moment, ADMIN_TIME)
+
+
+def admin_span(start: datetime, end: datetime) -> str:
+    """A session in the back office: 'Tue Dec 8, 2026, 10:00 AM' to '11:00 AM MST'."""
+    return f"{_format(start, r'D M j, Y, g:i A')} – {_format(end, 'g:i A T')}"
+
+
+def admin_clock(moment: datetime | None) -> str:
+    """'10:00 AM', in a back-office list that already names the day and the zone."""
+    return _format(moment, CLOCK)
+
+
+def admin_date(day: date | datetime | None) -> str:
+    """'Dec 8, 2026': a date in the back office (a datetime is read in clinic time)."""
+    if isinstance(day, datetime):
+        return _format(day, ADMIN_DATE)
+    return dateformat.format(day, ADMIN_DATE) if day else ""
+
+
+def client_when(moment: datetime | None) -> str:
+    """'Tuesday, December 8, 2026 at 10:00 AM MST': a session on clients' pages and emails."""
+    return _format(moment, r"l, F j, Y \a\t g:i A T")
+
+
+def client_clock(moment: datetime | None) -> str:
+    """'10:00 AM': a start time on the client's time picker."""
+    return _format(moment, CLOCK)
+
+
+def subject_when(moment: datetime) -> str:
+    """'Tue Dec 8, 10:00 AM MST': a session in an email's subject line."""
+    return _format(moment, r"D M j, g:i A T")
