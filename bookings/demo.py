@@ -98,90 +98,9 @@ def seed_clinic(*, now: datetime) -> dict:
         if not BookingPolicy.objects.exists():
             BookingPolicy().save()
         groups = ensure_groups()
-
-        services = {}
-        for spec in demo_content.SERVICES:
-            service, was_created = Service.objects.get_or_create(
-                slug=spec["slug"],
-                defaults={
-                    "name": spec["name"],
-                    "kind": spec["kind"],
-                    "summary": spec["summary"],
-                    "description": spec["description"],
-                    "techniques": "\n".join(spec["techniques"]),
-                    "who_it_helps": "\n".join(spec["who_it_helps"]),
-                    "what_to_expect": spec["what_to_expect"],
-                    "duration": spec["duration"],
-                    "price": spec["price"],
-                    "buffer_after": spec["buffer"],
-                    "order": spec["order"],
-                },
-            )
-            services[service.slug] = service
-            created["services"] += was_created
-
-        owner, was_created = _user(
-            OWNER,
-            email="owner@rimrockmassage.example",
-            first_name="Clinic",
-            last_name="Owner",
-            is_staff=True,
-            is_superuser=True,
-        )
-        if was_created:
-            created["users"].append(OWNER)
-        desk, was_created = _user(
-            FRONT_DESK,
-            email="frontdesk@rimrockmassage.example",
-            first_name="Front",
-            last_name="Desk",
-            is_staff=True,
-        )
-        desk.groups.add(groups[FRONT_DESK_GROUP])
-        if was_created:
-            created["users"].append(FRONT_DESK)
-
-        authors = {OWNER: owner}
-        for order, spec in enumerate(demo_content.THERAPISTS):
-            first, _, last = spec["name"].partition(" ")
-            user, was_created = _user(
-                spec["username"],
-                email=spec["email"],
-                first_name=first,
-                last_name=last,
-                is_staff=True,
-            )
-            user.groups.add(groups[THERAPIST_GROUP])
-            authors[spec["username"]] = user
-            if was_created:
-                created["users"].append(spec["username"])
-            therapist, was_created = Therapist.objects.get_or_create(
-                slug=spec["slug"],
-                defaults={
-                    "user": user,
-                    "name": spec["name"],
-                    "email": spec["email"],
-                    "bio": spec["bio"],
-                    "credentials": spec["credentials"],
-                    "years_experience": spec["years_experience"],
-                    "techniques": "\n".join(spec["techniques"]),
-                    "order": order,
-                },
-            )
-            if was_created:
-                created["therapists"] += 1
-                therapist.services.set([services[slug] for slug in spec["services"]])
-                WorkingHours.objects.bulk_create(
-                    WorkingHours(
-                        therapist=therapist,
-                        weekday=weekday,
-                        start=time.fromisoformat(start),
-                        end=time.fromisoformat(end),
-                    )
-                    for weekday, intervals in spec["hours"].items()
-                    for start, end in intervals
-                )
-
+        services = _seed_services(created)
+        authors = {OWNER: _seed_office(created, groups)}
+        authors.update(_seed_team(created, groups, services))
         if not Closure.objects.exists():
             _seed_closures(now)
         if not Booking.objects.exists():
@@ -190,17 +109,114 @@ def seed_clinic(*, now: datetime) -> dict:
         from articles.demo import seed_articles
 
         created["articles"] = seed_articles(authors=authors, services=services, now=now)
-        editor, was_created = _user(
+        _login(
+            created,
             EDITOR,
+            Group.objects.get(name="Editor"),
             email="editor@rimrockmassage.example",
             first_name="Clinic",
             last_name="Editor",
-            is_staff=True,
         )
-        editor.groups.add(Group.objects.get(name="Editor"))
-        if was_created:
-            created["users"].append(EDITOR)
     return created
+
+
+def _login(created: dict, username: str, group: Group | None, **fields):
+    """A staff login (made once), in `group`; its name is reported when it is new."""
+    user, was_created = _user(username, is_staff=True, **fields)
+    if group is not None:
+        user.groups.add(group)
+    if was_created:
+        created["users"].append(username)
+    return user
+
+
+def _seed_services(created: dict) -> dict[str, Service]:
+    services = {}
+    for spec in demo_content.SERVICES:
+        service, was_created = Service.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                "name": spec["name"],
+                "kind": spec["kind"],
+                "summary": spec["summary"],
+                "description": spec["description"],
+                "techniques": "\n".join(spec["techniques"]),
+                "who_it_helps": "\n".join(spec["who_it_helps"]),
+                "what_to_expect": spec["what_to_expect"],
+                "duration": spec["duration"],
+                "price": spec["price"],
+                "buffer_after": spec["buffer"],
+                "order": spec["order"],
+            },
+        )
+        services[service.slug] = service
+        created["services"] += was_created
+    return services
+
+
+def _seed_office(created: dict, groups: dict[str, Group]):
+    """The owner (a superuser) and the front desk's login; returns the owner."""
+    owner = _login(
+        created,
+        OWNER,
+        None,
+        email="owner@rimrockmassage.example",
+        first_name="Clinic",
+        last_name="Owner",
+        is_superuser=True,
+    )
+    _login(
+        created,
+        FRONT_DESK,
+        groups[FRONT_DESK_GROUP],
+        email="frontdesk@rimrockmassage.example",
+        first_name="Front",
+        last_name="Desk",
+    )
+    return owner
+
+
+def _seed_team(created: dict, groups: dict[str, Group], services: dict[str, Service]) -> dict:
+    """The therapists, each with a login, services and weekly hours; returns their users."""
+    users = {}
+    for order, spec in enumerate(demo_content.THERAPISTS):
+        first, _, last = spec["name"].partition(" ")
+        user = _login(
+            created,
+            spec["username"],
+            groups[THERAPIST_GROUP],
+            email=spec["email"],
+            first_name=first,
+            last_name=last,
+        )
+        users[spec["username"]] = user
+        therapist, was_created = Therapist.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                "user": user,
+                "name": spec["name"],
+                "email": spec["email"],
+                "bio": spec["bio"],
+                "credentials": spec["credentials"],
+                "years_experience": spec["years_experience"],
+                "techniques": "\n".join(spec["techniques"]),
+                "order": order,
+            },
+        )
+        if was_created:
+            created["therapists"] += 1
+            therapist.services.set([services[slug] for slug in spec["services"]])
+            WorkingHours.objects.bulk_create(
+                WorkingHours(
+                    therapist=therapist,
+                    weekday=weekday,
+                    start=time.fromisoformat(start),
+                    end=time.fromisoformat(end),
+                )
+                for weekday, intervals in spec["hours"].items()
+                for start, end in intervals
+            )
+    return users
 
 
 def _thanksgiving(year: int) -> date:
@@ -254,45 +270,51 @@ def _seed_bookings(*, now: datetime) -> int:
             end=datetime.combine(off_day, time(17, 0), tzinfo=tz),
             defaults={"reason": "Continuing education course"},
         )
-    rules = availability.Rules(horizon=timedelta(days=400), notice=timedelta())
     count = 0
     for therapist in therapists:
-        offered = [s for s in therapist.services.all() if s.active]
         day = first
         while day <= last:
-            loaded = load_schedules([therapist], day, day, tz=tz)
-            for _ in range(rng.choice([0, 1, 2, 2, 3])):
-                service = rng.choice(offered)
-                starts = availability.free_starts(
-                    loaded.schedules[0],
-                    duration=service.length,
-                    buffer=service.buffer,
-                    first=day,
-                    last=day,
-                    now=datetime.combine(day, time.min, tzinfo=tz) - timedelta(days=1),
-                    rules=rules,
-                    tz=tz,
-                )
-                starts = [s for s in starts if s.minute in (0, 30)]
-                if not starts:
-                    break
-                start = rng.choice(starts)
-                booking = Booking(
-                    client=rng.choice(regulars[therapist.pk]),
-                    service=service,
-                    therapist=therapist,
-                    notes=rng.choice([""] * 3 + demo_content.BOOKING_NOTES),
-                    source=rng.choice([Booking.Source.ONLINE] * 3 + [Booking.Source.STAFF]),
-                    price=service.price,
-                )
-                booking.set_times(start)
-                if booking.end <= now:
-                    booking.status = rng.choice(
-                        [Booking.Status.COMPLETED] * 8 + [Booking.Status.NO_SHOW]
-                    )
-                    booking.reminded_at = booking.start - timedelta(hours=24)
-                booking.save()
-                loaded.schedules[0].booked.append((booking.start, booking.blocked_until))
-                count += 1
+            count += _seed_day(therapist, day, rng=rng, clients=regulars[therapist.pk], now=now)
             day += timedelta(days=1)
+    return count
+
+
+def _seed_day(therapist: Therapist, day: date, *, rng, clients: list[Client], now) -> int:
+    """Up to three sessions for a therapist on a day, at free times on the half hour."""
+    tz = clinic_tz()
+    rules = availability.Rules(horizon=timedelta(days=400), notice=timedelta())
+    offered = [s for s in therapist.services.all() if s.active]
+    loaded = load_schedules([therapist], day, day, tz=tz)
+    count = 0
+    for _ in range(rng.choice([0, 1, 2, 2, 3])):
+        service = rng.choice(offered)
+        starts = availability.free_starts(
+            loaded.schedules[0],
+            duration=service.length,
+            buffer=service.buffer,
+            first=day,
+            last=day,
+            now=datetime.combine(day, time.min, tzinfo=tz) - timedelta(days=1),
+            rules=rules,
+            tz=tz,
+        )
+        starts = [s for s in starts if s.minute in (0, 30)]
+        if not starts:
+            break
+        start = rng.choice(starts)
+        booking = Booking(
+            client=rng.choice(clients),
+            service=service,
+            therapist=therapist,
+            notes=rng.choice([""] * 3 + demo_content.BOOKING_NOTES),
+            source=rng.choice([Booking.Source.ONLINE] * 3 + [Booking.Source.STAFF]),
+            price=service.price,
+        )
+        booking.set_times(start)
+        if booking.end <= now:
+            booking.status = rng.choice([Booking.Status.COMPLETED] * 8 + [Booking.Status.NO_SHOW])
+            booking.reminded_at = booking.start - timedelta(hours=24)
+        booking.save()
+        loaded.schedules[0].booked.append((booking.start, booking.blocked_until))
+        count += 1
     return count

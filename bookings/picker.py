@@ -64,13 +64,6 @@ def picker_context(
     by_day: dict[date, list] = {}
     for slot in in_clinic_time(slots(max(week_start, today), min(week_end, last_day))):
         by_day.setdefault(slot.start.date(), []).append(slot)
-    working = {
-        hours.weekday
-        for person in offering
-        if therapist is None or person.pk == therapist.pk
-        for hours in person.hours.all()
-    }
-    closed = _closed_days(week_start)
     next_week = week_start + timedelta(days=WEEK)
     return {
         "service": service,
@@ -78,15 +71,7 @@ def picker_context(
         "therapist": therapist,
         "therapist_param": therapist.slug if therapist else ANY,
         "therapists": offering,
-        "days": [
-            Day(
-                date=day,
-                slots=by_day.get(day, []),
-                bookable=today <= day <= last_day,
-                open=day.weekday() in working and day not in closed,
-            )
-            for day in _week(week_start)
-        ],
+        "days": _days(week_start, by_day, offering, therapist, today=today, last_day=last_day),
         "chosen": chosen,
         "today": today,
         "chosen_slots": by_day.get(chosen, []),
@@ -97,6 +82,26 @@ def picker_context(
         "time_zone": tz,
         "policy": policy,
     }
+
+
+def _days(monday, by_day, offering, therapist, *, today, last_day) -> list[Day]:
+    """The week from `monday`: each day's free times, whether it can be booked and is open."""
+    working = {
+        hours.weekday
+        for person in offering
+        if therapist is None or person.pk == therapist.pk
+        for hours in person.hours.all()
+    }
+    closed = _closed_days(monday)
+    return [
+        Day(
+            date=day,
+            slots=by_day.get(day, []),
+            bookable=today <= day <= last_day,
+            open=day.weekday() in working and day not in closed,
+        )
+        for day in _week(monday)
+    ]
 
 
 def _week(monday: date) -> list[date]:

@@ -1,5 +1,8 @@
 """Why a time cannot be booked or a booking changed, in the words of whoever asked.
 
+`BookingError` (and `SlotUnavailable`, for a time that is not free) carry a message for the
+person asking and a code.
+
 One table per set of codes: `SLOT_REFUSALS` for the codes of the availability engine (plus
 "nobody", when no therapist is left for "any"), worded for clients online and for staff
 booking for a caller; `CHANGE_REFUSALS` for why a client may not change a booking online.
@@ -14,6 +17,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import BookingPolicy, Therapist
+
+
+class BookingError(Exception):
+    """A booking request that cannot be honoured, with a message for the person asking."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+    @property
+    def status(self) -> int:
+        """The HTTP status for a page that explains it: 409 when someone else got there first."""
+        return 409 if self.code in {"booked", "nobody"} else 400
+
+
+class SlotUnavailable(BookingError):
+    """The chosen time is not (or no longer) free."""
 
 
 @dataclass(frozen=True)

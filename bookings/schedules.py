@@ -15,9 +15,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from . import availability
 from .models import Booking, BookingPolicy, Closure, Service, Therapist, TimeOff, WorkingHours
+from .refusals import BookingError, SlotUnavailable, slot_refusal
 from .times import clinic_tz
 
 # Staff booking for a caller are not held to the online notice, and may book a year ahead.
@@ -176,3 +178,121 @@ def in_clinic_time(slots: list[availability.Slot]) -> list[availability.Slot]:
         replace(slot, start=slot.start.astimezone(tz), end=slot.end.astimezone(tz))
         for slot in slots
     ]
+
+
+# --- Checking one slot ----------------------------------------------------------------------
+
+
+def check_slot(
+    candidates: list[Therapist],
+    *,
+    service: Service,
+    start: datetime,
+    now: datetime,
+    policy: BookingPolicy,
+    override_hours: bool = False,
+    staff: bool = False,
+    exclude: Booking | None = None,
+) -> Therapist:
+    """The therapist to book at `start`, or SlotUnavailable. Call it under the lock.
+
+    Staff (booking for a caller) are not held to the online notice and horizon; with
+    `override_hours` they may also book outside working hours, off the grid or during time
+    off, preferring a therapist who is working. Nobody books in the past or over a booking.
+    """
+    tz = clinic_tz()
+    day = start.astimezone(tz).date()
+    loaded = load_schedules(candidates, day, day, exclude_booking=exclude, tz=tz)
+    rules = rules_from(policy, staff=staff or override_hours)
+    reasons: dict[int, str | None] = {}
+    overridden = set()
+    for therapist, schedule in zip(candidates, loaded.schedules, strict=True):
+        reason = availability.why_unavailable(
+            schedule,
+            start,
+            duration=service.length,
+            buffer=service.buffer,
+            now=now,
+            rules=rules,
+            tz=tz,
+        )
+        if override_hours and reason in {"hours", "off_grid", "time_off"}:
+            end = start + service.length + service.buffer
+            if availability.clashes_with_bookings(schedule, start, end):
+                reason = "booked"
+            else:
+                reason = None
+                overridden.add(therapist.pk)
+        reasons[therapist.pk] = reason
+    free = [t for t in candidates if reasons[t.pk] is None]
+    if not free:
+        raise _unavailable(candidates, reasons, policy)
+    # Someone actually working first; then spread the day's work: fewest sessions that day.
+    return min(
+        free,
+        key=lambda t: (t.pk in overridden, loaded.load.get(t.slug, {}).get(day, 0), t.order, t.pk),
+    )
+
+
+def _unavailable(candidates, reasons: dict, policy: BookingPolicy) -> SlotUnavailable:
+    """Why none of the candidates can be booked: their own reason when one was asked for."""
+    if len(candidates) == 1:
+        code = reasons[candidates[0].pk]
+        return SlotUnavailable(slot_refusal(code, policy=policy, therapist=candidates[0]), code)
+    codes = set(reasons.values())
+    if "booked" in codes:
+        code = "nobody"  # someone would have been free but for another booking: a lost race
+    elif len(codes) == 1:
+        code = codes.pop()
+    else:
+        code = "hours"
+    return SlotUnavailable(slot_refusal(code, policy=policy, therapist=None), code)
+
+
+def bookable_therapists(service: Service, therapist: Therapist | None) -> list[Therapist]:
+    """Who may be booked for `service`: `therapist` if they offer it, or everyone who does."""
+    if not service.active:
+        raise BookingError(
+            _("This service is not available for online booking."), "inactive_service"
+        )
+    qualified = therapists_with_hours(Therapist.objects.offering(service).order_by("pk"))
+    if therapist is not None:
+        qualified = qualified.filter(pk=therapist.pk)
+    candidates = list(qualified)
+    if not candidates:
+        if therapist is not None:
+            raise BookingError(
+                _("%(name)s does not offer this service. Please choose another therapist.")
+                % {"name": therapist.name},
+                "not_offered",
+            )
+        raise BookingError(_("No therapist offers this service at the moment."), "not_offered")
+    return candidates
+
+
+def slot_problem(
+    *,
+    service: Service,
+    therapist: Therapist | None,
+    start: datetime,
+    now: datetime,
+    policy: BookingPolicy | None = None,
+    exclude: Booking | None = None,
+) -> BookingError | None:
+    """Why `start` cannot be booked, checked without the lock: for pages that show a slot.
+
+    The same rules as booking; the booking itself checks again under the lock.
+    """
+    try:
+        candidates = bookable_therapists(service, therapist)
+        check_slot(
+            candidates,
+            service=service,
+            start=start,
+            now=now,
+            policy=policy or BookingPolicy.load(),
+            exclude=exclude,
+        )
+    except BookingError as error:
+        return error
+    return None

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from . import availability, notifications
+from . import notifications
 from .models import (
     Booking,
     BookingChange,
@@ -25,27 +25,9 @@ from .models import (
     Therapist,
     new_manage_token,
 )
-from .refusals import change_refusal, slot_refusal
-from .schedules import load_schedules, rules_from, therapists_with_hours
-from .times import admin_time, clinic_tz
-
-
-class BookingError(Exception):
-    """A booking request that cannot be honoured, with a message for the person asking."""
-
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-    @property
-    def status(self) -> int:
-        """The HTTP status for a page that explains it: 409 when someone else got there first."""
-        return 409 if self.code in {"booked", "nobody"} else 400
-
-
-class SlotUnavailable(BookingError):
-    """The chosen time is not (or no longer) free."""
+from .refusals import BookingError, SlotUnavailable, change_refusal
+from .schedules import bookable_therapists, check_slot
+from .times import admin_time
 
 
 def _lock_therapists(therapists: list[Therapist]) -> None:
@@ -53,120 +35,6 @@ def _lock_therapists(therapists: list[Therapist]) -> None:
     # re-check: a second booking for the same therapists waits here until we commit.
     ids = sorted(t.pk for t in therapists)
     list(Therapist.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
-
-
-def _check(
-    candidates: list[Therapist],
-    *,
-    service: Service,
-    start: datetime,
-    now: datetime,
-    policy: BookingPolicy,
-    override_hours: bool = False,
-    staff: bool = False,
-    exclude: Booking | None = None,
-) -> Therapist:
-    """The therapist to book at `start`, or SlotUnavailable. Call it under the lock.
-
-    Staff (booking for a caller) are not held to the online notice and horizon; with
-    `override_hours` they may also book outside working hours, off the grid or during time
-    off, preferring a therapist who is working. Nobody books in the past or over a booking.
-    """
-    tz = clinic_tz()
-    day = start.astimezone(tz).date()
-    loaded = load_schedules(candidates, day, day, exclude_booking=exclude, tz=tz)
-    rules = rules_from(policy, staff=staff or override_hours)
-    reasons: dict[int, str | None] = {}
-    overridden = set()
-    for therapist, schedule in zip(candidates, loaded.schedules, strict=True):
-        reason = availability.why_unavailable(
-            schedule,
-            start,
-            duration=service.length,
-            buffer=service.buffer,
-            now=now,
-            rules=rules,
-            tz=tz,
-        )
-        if override_hours and reason in {"hours", "off_grid", "time_off"}:
-            end = start + service.length + service.buffer
-            if availability.clashes_with_bookings(schedule, start, end):
-                reason = "booked"
-            else:
-                reason = None
-                overridden.add(therapist.pk)
-        reasons[therapist.pk] = reason
-    free = [t for t in candidates if reasons[t.pk] is None]
-    if free:
-        # Someone actually working first; then spread the day's work: fewest sessions that day.
-        return min(
-            free,
-            key=lambda t: (
-                t.pk in overridden,
-                loaded.load.get(t.slug, {}).get(day, 0),
-                t.order,
-                t.pk,
-            ),
-        )
-    if len(candidates) == 1:
-        code = reasons[candidates[0].pk]
-        raise SlotUnavailable(slot_refusal(code, policy=policy, therapist=candidates[0]), code)
-    codes = set(reasons.values())
-    if "booked" in codes:
-        code = "nobody"  # someone would have been free but for another booking: a lost race
-    elif len(codes) == 1:
-        code = codes.pop()
-    else:
-        code = "hours"
-    raise SlotUnavailable(slot_refusal(code, policy=policy, therapist=None), code)
-
-
-def _candidates(service: Service, therapist: Therapist | None) -> list[Therapist]:
-    if not service.active:
-        raise BookingError(
-            _("This service is not available for online booking."), "inactive_service"
-        )
-    qualified = therapists_with_hours(Therapist.objects.offering(service).order_by("pk"))
-    if therapist is not None:
-        qualified = qualified.filter(pk=therapist.pk)
-    candidates = list(qualified)
-    if not candidates:
-        if therapist is not None:
-            raise BookingError(
-                _("%(name)s does not offer this service. Please choose another therapist.")
-                % {"name": therapist.name},
-                "not_offered",
-            )
-        raise BookingError(_("No therapist offers this service at the moment."), "not_offered")
-    return candidates
-
-
-def slot_problem(
-    *,
-    service: Service,
-    therapist: Therapist | None,
-    start: datetime,
-    now: datetime,
-    policy: BookingPolicy | None = None,
-    exclude: Booking | None = None,
-) -> BookingError | None:
-    """Why `start` cannot be booked, checked without the lock: for pages that show a slot.
-
-    The same rules as booking; the booking itself checks again under the lock.
-    """
-    try:
-        candidates = _candidates(service, therapist)
-        _check(
-            candidates,
-            service=service,
-            start=start,
-            now=now,
-            policy=policy or BookingPolicy.load(),
-            exclude=exclude,
-        )
-    except BookingError as error:
-        return error
-    return None
 
 
 def client_for(*, name: str, email: str, phone: str, online: bool) -> tuple[Client, str]:
@@ -208,11 +76,11 @@ def booking_create(
     (SlotUnavailable otherwise, nothing written); the client and therapist are emailed once
     the transaction has committed.
     """
-    candidates = _candidates(service, therapist)
+    candidates = bookable_therapists(service, therapist)
     policy = BookingPolicy.load()
     with transaction.atomic():
         _lock_therapists(candidates)
-        chosen = _check(
+        chosen = check_slot(
             candidates,
             service=service,
             start=start,
@@ -290,7 +158,7 @@ def booking_reschedule(
     leaves the booking as it was. Clients may do this only outside the cancellation window.
     """
     policy = BookingPolicy.load()
-    candidates = _candidates(booking.service, therapist)
+    candidates = bookable_therapists(booking.service, therapist)
     with transaction.atomic():
         _lock_therapists([*candidates, booking.therapist])
         # The booking's own row too: a cancel committing meanwhile must not be undone.
@@ -305,7 +173,7 @@ def booking_reschedule(
                 raise BookingError(change_refusal(refused, policy), refused)
         elif booking.status != Booking.Status.CONFIRMED:
             raise BookingError(_("Only confirmed bookings can be moved."), "not_confirmed")
-        chosen = _check(
+        chosen = check_slot(
             candidates,
             service=booking.service,
             start=start,

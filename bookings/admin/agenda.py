@@ -135,13 +135,7 @@ def agenda(request, model_admin):
         params = {"date": chosen.isoformat(), "view": view, "therapist": slug, **changes}
         return "?" + urlencode({k: v for k, v in params.items() if v})
 
-    if view == "week":
-        title = _("Week of %(first)s – %(last)s") % {
-            "first": dateformat.format(days[0], "M j"),
-            "last": dateformat.format(days[-1], "M j, Y"),
-        }
-    else:
-        title = dateformat.format(chosen, "l, F j, Y")
+    title = _title(view, days)
     who = shown[0].name if slug and shown else _("Whole clinic")
     context = admin_context(
         request,
@@ -174,6 +168,15 @@ def agenda(request, model_admin):
     return TemplateResponse(
         request, "admin/bookings/agenda.html", context, status=400 if problem else 200
     )
+
+
+def _title(view: str, days: list[date]) -> str:
+    if view == "week":
+        return _("Week of %(first)s – %(last)s") % {
+            "first": dateformat.format(days[0], "M j"),
+            "last": dateformat.format(days[-1], "M j, Y"),
+        }
+    return dateformat.format(days[0], "l, F j, Y")
 
 
 def _headers(lanes, shown, days, *, view, today, link, scope) -> list[list[HeaderCell]]:

@@ -140,4 +140,3 @@ class ClientQuerySet(models.QuerySet):
             session_total=Count("bookings", filter=sessions),
             latest_start=Max("bookings__start", filter=sessions),
         ).order_by("name", "pk")
-

@@ -102,6 +102,42 @@ class Visitor:
         self.request("POST", urlencode(form).encode(), "application/x-www-form-urlencoded")
 
 
+def race(racers: list[Visitor]) -> list[str]:
+    """Every racer presses "Book" at the same moment; the errors of those who could not."""
+    errors = []
+    barrier = threading.Barrier(len(racers))
+
+    def press_book(visitor):
+        try:
+            barrier.wait(timeout=30)
+            visitor.book()
+        except Exception as error:  # reported by the caller's assertion
+            errors.append(f"{visitor.name}: {error!r}")
+
+    threads = [threading.Thread(target=press_book, args=(v,)) for v in racers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+def assert_one_winner(racers: list[Visitor], therapist, start, *, slot: int) -> None:
+    """One racer booked the slot; everyone else got the friendly answer, their form kept."""
+    winners = [v for v in racers if v.status == 302]
+    assert len(winners) == 1, f"slot {slot}: {Counter(v.status for v in racers)}"
+    booked = Booking.objects.active().filter(therapist=therapist, start=start)
+    assert booked.count() == 1
+    booking = booked.select_related("client").get()
+    assert winners[0].location == booking.manage_path()
+    assert booking.client.email == winners[0].email
+    for loser in racers:
+        if loser is winners[0]:
+            continue
+        assert LOST_RACE in loser.body, f"{loser.name} got: {loser.body[:500]}"
+        assert f'value="{loser.name}"' in loser.body
+
+
 def test_racing_clients_on_two_servers_get_one_booking_per_slot(app_servers):
     BookingPolicy().save()
     service = make_service()
@@ -140,40 +176,14 @@ def test_racing_clients_on_two_servers_get_one_booking_per_slot(app_servers):
     # ... then, slot by slot, its ten visitors press "Book" at the same moment.
     errors = []
     for index in range(len(slots)):
-        racers = visitors[index * CLIENTS_PER_SLOT : (index + 1) * CLIENTS_PER_SLOT]
-        barrier = threading.Barrier(len(racers))
-
-        def press_book(visitor, barrier=barrier):
-            try:
-                barrier.wait(timeout=30)
-                visitor.book()
-            except Exception as error:  # reported by the assertion below
-                errors.append(f"{visitor.name}: {error!r}")
-
-        threads = [threading.Thread(target=press_book, args=(v,)) for v in racers]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        errors += race(visitors[index * CLIENTS_PER_SLOT : (index + 1) * CLIENTS_PER_SLOT])
     assert not errors
 
     statuses = Counter(v.status for v in visitors)
     assert set(statuses) <= {302, 409}, f"unexpected answers: {statuses}"
     for index, (therapist, start) in enumerate(slots):
         racers = visitors[index * CLIENTS_PER_SLOT : (index + 1) * CLIENTS_PER_SLOT]
-        winners = [v for v in racers if v.status == 302]
-        assert len(winners) == 1, f"slot {index}: {Counter(v.status for v in racers)}"
-        booked = Booking.objects.active().filter(therapist=therapist, start=start)
-        assert booked.count() == 1
-        booking = booked.select_related("client").get()
-        assert winners[0].location == booking.manage_path()
-        assert booking.client.email == winners[0].email
-        for loser in racers:
-            if loser is winners[0]:
-                continue
-            # The friendly answer, with what they typed still in the form.
-            assert LOST_RACE in loser.body, f"{loser.name} got: {loser.body[:500]}"
-            assert f'value="{loser.name}"' in loser.body
+        assert_one_winner(racers, therapist, start, slot=index)
     assert Booking.objects.active().count() == len(slots)
     assert Client.objects.count() == len(slots)  # losers leave nothing behind
     # Both servers took part in the race and turned people away.

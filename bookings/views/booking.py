@@ -1,0 +1,146 @@
+"""Booking a session: choose a therapist and a time, then give your details.
+
+Each step reads its query through `SlotForm`, books through `bookings.services` and
+redirects (POST/redirect/GET) with a message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clinic.ratelimit import rate_limited
+
+from .. import services
+from ..forms import ANY, BookingForm, SlotForm
+from ..models import BookingPolicy, Service
+from ..picker import picker_context
+from ..schedules import nearest_slots, slot_problem
+from ..times import clinic_tz
+
+
+@never_cache
+@require_GET
+def book_service(request, slug):
+    """Step 2: choose a therapist (or anyone) and a day, then a free time."""
+    service = get_object_or_404(Service.objects.active(), slug=slug)
+    context = picker_context(request.GET, service, now=timezone.now(), policy=BookingPolicy.load())
+    context["confirm_url"] = reverse("bookings:confirm", args=[service.slug])
+    context["page_url"] = reverse("bookings:book_service", args=[service.slug])
+    return render(
+        request, "bookings/book_service.html", context, status=400 if context["errors"] else 200
+    )
+
+
+def chosen_slot(request, service: Service, *, now: datetime, policy: BookingPolicy) -> SlotForm:
+    """The therapist and start asked for; a client who lost a race picks one of the nearest
+    times with a button in the form, which takes the place of the link's start."""
+    params = request.GET.copy()
+    if request.POST.get("start"):
+        params["start"] = request.POST["start"]
+    form = SlotForm(
+        params,
+        now=now,
+        policy=policy,
+        service=service,
+        use=("therapist", "start"),
+        require_start=True,
+    )
+    form.is_valid()
+    return form
+
+
+def picker_link(page_url: str, therapist_param: str, start: datetime) -> str:
+    """Back to the time picker, on the chosen therapist and day."""
+    day = start.astimezone(clinic_tz()).date().isoformat()
+    return page_url + "?" + urlencode({"therapist": therapist_param, "date": day})
+
+
+@rate_limited("booking", keep_input=True)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, slug):
+    """Step 3: the chosen session and the client's details; POST books it."""
+    service = get_object_or_404(Service.objects.active(), slug=slug)
+    now = timezone.now()
+    policy = BookingPolicy.load()
+    slot = chosen_slot(request, service, now=now, policy=policy)
+    if slot.errors:
+        context = {"service": service, "message": slot.first_error()[1], "slots": []}
+        return render(
+            request, "bookings/slot_problem.html", {**context, "therapist_param": ANY}, status=400
+        )
+    therapist, start = slot.cleaned_data["therapist"], slot.cleaned_data["start"]
+    therapist_param = therapist.slug if therapist else ANY
+    tz = clinic_tz()
+    context = {
+        "service": service,
+        "therapist": therapist,
+        "therapist_param": therapist_param,
+        "start": start.astimezone(tz),
+        "end": (start + service.length).astimezone(tz),
+        "policy": policy,
+        "back_url": picker_link(
+            reverse("bookings:book_service", args=[service.slug]), therapist_param, start
+        ),
+    }
+    if request.method == "POST":
+        return _book(request, context, now=now, policy=policy)
+    problem = slot_problem(
+        service=service, therapist=therapist, start=start, now=now, policy=policy
+    )
+    if problem:
+        context.update(
+            message=problem.message,
+            slots=nearest_slots(service, therapist, start, now=now, policy=policy),
+        )
+        return render(request, "bookings/slot_problem.html", context, status=problem.status)
+    context["form"] = BookingForm(cancellation_hours=policy.cancellation_window)
+    return render(request, "bookings/confirm.html", context)
+
+
+def _book(request, context: dict, *, now: datetime, policy: BookingPolicy):
+    """The confirm step's POST: book, or show the form again with what was typed."""
+    form = BookingForm(request.POST, cancellation_hours=policy.cancellation_window)
+    context["form"] = form
+    if request.rate_limited:
+        # Too many attempts from this address: book nothing, keep what was typed.
+        context["notice"] = _(
+            "We received many booking attempts from your connection in a short time. "
+            "Please wait about %(seconds)s seconds, then press Book again: what you typed is "
+            "kept."
+        ) % {"seconds": request.rate_limited}
+        response = render(request, "bookings/confirm.html", context, status=429)
+        response["Retry-After"] = str(request.rate_limited)
+        return response
+    if not form.is_valid():
+        return render(request, "bookings/confirm.html", context, status=400)
+    data = form.cleaned_data
+    service, therapist, start = context["service"], context["therapist"], context["start"]
+    try:
+        booking = services.booking_create(
+            service=service,
+            therapist=therapist,
+            start=start,
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            notes=data["notes"],
+            now=now,
+        )
+    except services.BookingError as error:
+        context.update(
+            problem=error.message,
+            slots=nearest_slots(service, therapist, start, now=now, policy=policy),
+        )
+        return render(request, "bookings/confirm.html", context, status=error.status)
+    messages.success(request, _("Your session is booked. We have emailed your confirmation."))
+    return HttpResponseRedirect(booking.manage_path())

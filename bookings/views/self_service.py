@@ -1,0 +1,208 @@
+"""The client's own booking, by its private link: see it, add it to a calendar, cancel or
+move it within the clinic's policy. GET only shows; every change is a POST."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clinic.ratelimit import rate_limited
+
+from .. import notifications, services
+from ..forms import ANY, CancelForm
+from ..models import Booking, BookingPolicy, Therapist
+from ..picker import picker_context
+from ..refusals import change_refusal
+from ..schedules import nearest_slots, slot_problem
+from ..times import clinic_tz
+from .booking import chosen_slot, picker_link
+
+
+def _booking(token: str) -> Booking:
+    if len(token) > 64:
+        raise Http404
+    return get_object_or_404(
+        Booking.objects.select_related("service", "therapist", "client"), token=token
+    )
+
+
+def _manage_context(booking: Booking, now: datetime, policy: BookingPolicy) -> dict:
+    refused = services.can_client_change(booking, now=now, policy=policy)
+    return {
+        "booking": booking,
+        "start": booking.start.astimezone(clinic_tz()),
+        "end": booking.end.astimezone(clinic_tz()),
+        "policy": policy,
+        "can_change": refused is None,
+        "refused_message": change_refusal(refused, policy) if refused else "",
+        "refused_code": refused,
+        "google_url": notifications.google_calendar_url(booking),
+        "address": notifications.clinic_address(),
+    }
+
+
+@rate_limited("lookup", methods=("GET", "POST"))
+@never_cache
+@require_GET
+def manage(request, token):
+    """The booking's private page: details, what to expect, cancel and reschedule links."""
+    booking = _booking(token)
+    context = _manage_context(booking, timezone.now(), BookingPolicy.load())
+    response = render(request, "bookings/manage.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@rate_limited("lookup", methods=("GET", "POST"))
+@never_cache
+@require_GET
+def booking_ics(request, token):
+    """The booking as a calendar file, for clients who did not keep the email's attachment."""
+    booking = _booking(token)
+    response = HttpResponse(
+        notifications.calendar_file(booking), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="booking-{booking.reference}.ics"'
+    return response
+
+
+@rate_limited("lookup", methods=("GET", "POST"))
+@rate_limited("booking")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel(request, token):
+    """Cancel behind a confirmation page: GET only asks, POST cancels."""
+    booking = _booking(token)
+    now = timezone.now()
+    policy = BookingPolicy.load()
+    context = _manage_context(booking, now, policy)
+    if request.method == "POST":
+        form = CancelForm(request.POST)
+        if form.is_valid():
+            try:
+                services.booking_cancel(
+                    booking=booking, now=now, reason=form.cleaned_data["reason"]
+                )
+            except services.BookingError as error:
+                messages.error(request, error.message)
+                return HttpResponseRedirect(booking.manage_path())
+            messages.success(
+                request, _("Your booking is cancelled. We have emailed you to confirm.")
+            )
+            return HttpResponseRedirect(booking.manage_path())
+        status = 400
+    else:
+        form = CancelForm()
+        status = 200
+    context["form"] = form
+    return render(
+        request, "bookings/cancel.html", context, status=status if context["can_change"] else 409
+    )
+
+
+def _reschedule_params(booking: Booking, params, *, now: datetime, policy: BookingPolicy):
+    """The picker's parameters, opening on the booked therapist and day when not chosen, so
+    nearby times are one tap away: "any" if that therapist no longer offers the service, and
+    the first free day if the booked day is out of reach."""
+    if "therapist" in params and "date" in params:
+        return params
+    params = params.copy()
+    still_offers = Therapist.objects.offering(booking.service).filter(pk=booking.therapist_id)
+    params.setdefault("therapist", booking.therapist.slug if still_offers.exists() else ANY)
+    tz = clinic_tz()
+    booked_day = booking.start.astimezone(tz).date()
+    if now.astimezone(tz).date() <= booked_day <= (now + policy.horizon).astimezone(tz).date():
+        params.setdefault("date", booked_day.isoformat())
+    return params
+
+
+@rate_limited("lookup", methods=("GET", "POST"))
+@never_cache
+@require_GET
+def reschedule(request, token):
+    """Choose a new time for the same service: the week picker, linking to the confirmation."""
+    booking = _booking(token)
+    now = timezone.now()
+    policy = BookingPolicy.load()
+    context = _manage_context(booking, now, policy)
+    if not context["can_change"]:
+        return render(request, "bookings/manage.html", context, status=409)
+    params = _reschedule_params(booking, request.GET, now=now, policy=policy)
+    context.update(
+        picker_context(params, booking.service, now=now, policy=policy, exclude_booking=booking)
+    )
+    context["confirm_url"] = reverse("bookings:reschedule_confirm", args=[booking.token])
+    context["page_url"] = reverse("bookings:reschedule", args=[booking.token])
+    context["rescheduling"] = True
+    return render(
+        request, "bookings/book_service.html", context, status=400 if context["errors"] else 200
+    )
+
+
+@rate_limited("lookup", methods=("GET", "POST"))
+@rate_limited("booking")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reschedule_confirm(request, token):
+    """The new time, confirmed by POST; the old time is held until the new one is saved."""
+    booking = _booking(token)
+    now = timezone.now()
+    policy = BookingPolicy.load()
+    context = _manage_context(booking, now, policy)
+    if not context["can_change"]:
+        return render(request, "bookings/manage.html", context, status=409)
+    service = booking.service
+    slot = chosen_slot(request, service, now=now, policy=policy)
+    if slot.errors:
+        context.update(
+            message=slot.first_error()[1], slots=[], service=service, therapist_param=ANY
+        )
+        return render(request, "bookings/slot_problem.html", context, status=400)
+    therapist, start = slot.cleaned_data["therapist"], slot.cleaned_data["start"]
+    therapist_param = therapist.slug if therapist else ANY
+    context.update(
+        new_start=start.astimezone(clinic_tz()),
+        new_end=(start + service.length).astimezone(clinic_tz()),
+        therapist=therapist,
+        therapist_param=therapist_param,
+        back_url=picker_link(
+            reverse("bookings:reschedule", args=[booking.token]), therapist_param, start
+        ),
+    )
+    if request.method == "POST":
+        try:
+            services.booking_reschedule(booking=booking, start=start, therapist=therapist, now=now)
+        except services.BookingError as error:
+            problem = error
+            context["reschedule_token"] = booking.token
+        else:
+            messages.success(
+                request, _("Your booking has moved. We have emailed you the new time.")
+            )
+            return HttpResponseRedirect(booking.manage_path())
+    else:
+        problem = slot_problem(
+            service=service,
+            therapist=therapist,
+            start=start,
+            now=now,
+            policy=policy,
+            exclude=booking,
+        )
+    if problem:
+        context.update(
+            problem=problem.message,
+            slots=nearest_slots(
+                service, therapist, start, now=now, policy=policy, exclude_booking=booking
+            ),
+        )
+        return render(request, "bookings/reschedule_confirm.html", context, status=problem.status)
+    return render(request, "bookings/reschedule_confirm.html", context)
