@@ -144,6 +144,20 @@ def can_client_change(booking: Booking, *, now: datetime, policy: BookingPolicy)
     return None
 
 
+def _lock_booking(booking: Booking, *, now: datetime, policy: BookingPolicy, by) -> Booking:
+    """The booking's row, locked until commit and read afresh; a client (`by` None) may change
+    it only as the policy allows (BookingError otherwise)."""
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("service", "therapist", "client")
+        .get(pk=booking.pk)
+    )
+    refused = can_client_change(booking, now=now, policy=policy) if by is None else None
+    if refused:
+        raise BookingError(change_refusal(refused, policy), refused)
+    return booking
+
+
 def booking_reschedule(
     *,
     booking: Booking,
@@ -162,16 +176,8 @@ def booking_reschedule(
     with transaction.atomic():
         _lock_therapists([*candidates, booking.therapist])
         # The booking's own row too: a cancel committing meanwhile must not be undone.
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("service", "therapist", "client")
-            .get(pk=booking.pk)
-        )
-        if by is None:
-            refused = can_client_change(booking, now=now, policy=policy)
-            if refused:
-                raise BookingError(change_refusal(refused, policy), refused)
-        elif booking.status != Booking.Status.CONFIRMED:
+        booking = _lock_booking(booking, now=now, policy=policy, by=by)
+        if by is not None and booking.status != Booking.Status.CONFIRMED:
             raise BookingError(_("Only confirmed bookings can be moved."), "not_confirmed")
         chosen = check_slot(
             candidates,
@@ -208,16 +214,8 @@ def booking_cancel(
     """Cancel a booking; its time is free again at once. Clients: outside the window only."""
     policy = BookingPolicy.load()
     with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("service", "therapist", "client")
-            .get(pk=booking.pk)
-        )
-        if by is None:
-            refused = can_client_change(booking, now=now, policy=policy)
-            if refused:
-                raise BookingError(change_refusal(refused, policy), refused)
-        elif booking.status == Booking.Status.CANCELLED:
+        booking = _lock_booking(booking, now=now, policy=policy, by=by)
+        if by is not None and booking.status == Booking.Status.CANCELLED:
             raise BookingError(_("This booking is already cancelled."), "cancelled")
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = now

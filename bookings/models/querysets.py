@@ -58,6 +58,16 @@ def staff_scope(user) -> StaffScope:
     return scope
 
 
+def _visible(queryset, user, own):
+    """`queryset` as `user` may see it: every row, none, or a therapist's `own(therapist)`."""
+    scope = staff_scope(user)
+    if scope.everything:
+        return queryset
+    if scope.therapist is None:
+        return queryset.none()
+    return own(scope.therapist)
+
+
 class ServiceQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
@@ -72,12 +82,7 @@ class TherapistQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Every therapist for the front desk and the owner; a therapist only themselves."""
-        scope = staff_scope(user)
-        if scope.everything:
-            return self
-        if scope.therapist is None:
-            return self.none()
-        return self.filter(pk=scope.therapist.pk)
+        return _visible(self, user, lambda therapist: self.filter(pk=therapist.pk))
 
 
 class PeriodQuerySet(models.QuerySet):
@@ -106,12 +111,7 @@ class BookingQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Every booking for the front desk and the owner; a therapist only their own."""
-        scope = staff_scope(user)
-        if scope.everything:
-            return self
-        if scope.therapist is None:
-            return self.none()
-        return self.filter(therapist=scope.therapist)
+        return _visible(self, user, lambda therapist: self.filter(therapist=therapist))
 
 
 class ClientQuerySet(models.QuerySet):
@@ -120,13 +120,12 @@ class ClientQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """A therapist sees the clients they have had a booking with (any status), nobody else."""
-        scope = staff_scope(user)
-        if scope.everything:
-            return self
-        if scope.therapist is None:
-            return self.none()
-        bookings = self._bookings().filter(therapist=scope.therapist)
-        return self.filter(pk__in=bookings.values("client_id"))
+
+        def own(therapist):
+            bookings = self._bookings().filter(therapist=therapist)
+            return self.filter(pk__in=bookings.values("client_id"))
+
+        return _visible(self, user, own)
 
     def with_sessions(self, user):
         """Annotate each client's sessions (not cancelled) as `user` may see them: a therapist
