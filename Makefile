@@ -36,6 +36,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -c pyproject.toml -r clinic bookings articles
+	$(BIN)/python scripts/long_functions.py
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
