@@ -302,8 +302,12 @@ def _seed_day(therapist: Therapist, day: date, *, rng, clients: list[Client], no
         if not starts:
             break
         start = rng.choice(starts)
+        client = rng.choice(clients)
         booking = Booking(
-            client=rng.choice(clients),
+            client=client,
+            name=client.name,
+            email=client.email,
+            phone=client.phone,
             service=service,
             therapist=therapist,
             notes=rng.choice([""] * 3 + demo_content.BOOKING_NOTES),

@@ -135,13 +135,15 @@ def _when(booking: Booking) -> str:
 
 
 def _client(booking: Booking, kind: str, subject: str, intro: str) -> None:
+    if not booking.emailable:
+        return  # booked by phone without an email: the front desk tells them
     with_ics = kind in {"confirmed", "rescheduled", "cancelled"}
     # Offer online changes only while the policy allows them; after that, the phone.
     deadline = booking.start - BookingPolicy.load().window
     _send(
         "client_booking",
         subject,
-        booking.client.email,
+        booking.email,
         {
             "booking": booking,
             "kind": kind,

@@ -24,6 +24,8 @@ from .models import (
     Service,
     Therapist,
     new_manage_token,
+    normal_email,
+    normal_name,
 )
 from .refusals import BookingError, SlotUnavailable, change_refusal
 from .schedules import bookable_therapists, check_slot
@@ -37,23 +39,26 @@ def _lock_therapists(therapists: list[Therapist]) -> None:
     list(Therapist.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
-def client_for(*, name: str, email: str, phone: str, online: bool) -> tuple[Client, str]:
-    """The client with this email (one row per person), and a note when details differ.
+def client_for(*, name: str, email: str, phone: str) -> Client:
+    """The person who attends: the client with this name and email (in any case or spacing),
+    or a new client under that email. Without an email (a caller), the same name and phone.
 
-    A booking never rewrites an existing client's name or phone: anyone can type anyone's
-    email online, and family members often share one. The difference is returned for the
-    booking's history instead; staff edit the client record when it really changed.
+    A booking never rewrites anyone's record: anyone can type anyone's email online, and
+    family members often share one. Each person under an email is a client of their own.
     """
-    email = email.strip().lower()
-    client, created = Client.objects.get_or_create(
-        email=email, defaults={"name": name, "phone": phone}
-    )
-    if created or (client.name == name and client.phone == phone):
-        return client, ""
-    how = _("Booked online") if online else _("Booked by phone")
-    return client, _(
-        "%(how)s as %(name)s, phone %(phone)s (the client record says %(client)s, %(known)s)."
-    ) % {"how": how, "name": name, "phone": phone, "client": client.name, "known": client.phone}
+    name, email = normal_name(name), normal_email(email)
+    same = Client.objects.filter(erased_at__isnull=True, email=email, name__iexact=name)
+    if not email:
+        same = same.filter(phone=phone)
+    client = same.order_by("pk").first()
+    if client is not None:
+        return client
+    try:
+        with transaction.atomic():
+            return Client.objects.create(name=name, email=email, phone=phone)
+    except IntegrityError:
+        # The same new person booking twice at once: the other booking made the client.
+        return same.get()
 
 
 def booking_create(
@@ -69,17 +74,23 @@ def booking_create(
     source: str = Booking.Source.ONLINE,
     override_hours: bool = False,
     by: AbstractBaseUser | None = None,
+    form_key: str | None = None,
 ) -> Booking:
     """Book `service` at `start` with `therapist`, or with the least busy free one if None.
 
     Guarantees: the booking is saved only if the slot is free when checked under the lock
     (SlotUnavailable otherwise, nothing written); the client and therapist are emailed once
-    the transaction has committed.
+    the transaction has committed. A second call with the same `form_key` (the same form
+    sent twice) books nothing and returns the booking of the first.
     """
     candidates = bookable_therapists(service, therapist)
     policy = BookingPolicy.load()
     with transaction.atomic():
         _lock_therapists(candidates)
+        # Under the lock, so a double tap's second request sees the first one's booking.
+        earlier = Booking.objects.filter(form_key=form_key).first() if form_key else None
+        if earlier is not None:
+            return earlier
         chosen = check_slot(
             candidates,
             service=service,
@@ -89,11 +100,13 @@ def booking_create(
             override_hours=override_hours,
             staff=source == Booking.Source.STAFF,
         )
-        client, differs = client_for(
-            name=name, email=email, phone=phone, online=source == Booking.Source.ONLINE
-        )
+        client = client_for(name=name, email=email, phone=phone)
         booking = Booking(
             client=client,
+            name=normal_name(name),
+            email=normal_email(email),
+            phone=phone,
+            form_key=form_key,
             service=service,
             therapist=chosen,
             notes=notes,
@@ -103,9 +116,15 @@ def booking_create(
         booking.set_times(start)
         _skip_reminder_if_soon(booking, now, policy)
         _save_guarded(booking)
-        _record(booking, by, _("Booked"), now)
-        if differs:
-            BookingChange.objects.create(booking=booking, user=None, at=now, action=differs)
+        _record(booking, by, _("Booked") if by else _("Booked online"), now)
+        if client.phone != booking.phone:
+            action = _("Booked with phone %(phone)s (the client record has %(known)s).") % {
+                "phone": booking.phone,
+                "known": client.phone or "–",
+            }
+            BookingChange.objects.create(
+                booking=booking, actor=BookingChange.Actor.CLINIC, at=now, action=action
+            )
     transaction.on_commit(lambda: notifications.booking_created(booking))
     return booking
 
@@ -129,8 +148,13 @@ def _save_guarded(booking: Booking) -> None:
 
 
 def _record(booking: Booking, by, action: str, now: datetime) -> None:
+    """A row of the booking's history: by a staff user, or (`by` None) the client online."""
     if by is not None and getattr(by, "is_authenticated", False):
         BookingChange.objects.create(booking=booking, user=by, at=now, action=action)
+    else:
+        BookingChange.objects.create(
+            booking=booking, actor=BookingChange.Actor.CLIENT, at=now, action=action
+        )
 
 
 def can_client_change(booking: Booking, *, now: datetime, policy: BookingPolicy) -> str | None:
@@ -197,11 +221,26 @@ def booking_reschedule(
         booking.reminded_at = None
         _skip_reminder_if_soon(booking, now, policy)
         _save_guarded(booking)
-        _record(booking, by, _("Moved from %(old)s") % {"old": admin_time(previous)}, now)
+        _record(booking, by, _moved(previous, previous_therapist, booking), now)
     transaction.on_commit(
         lambda: notifications.booking_rescheduled(booking, previous, previous_therapist)
     )
     return booking
+
+
+def _moved(previous: datetime, previous_therapist: Therapist, booking: Booking) -> str:
+    """'Moved from <time> to <time>', naming the therapists when they changed."""
+    if previous_therapist == booking.therapist:
+        return _("Moved from %(old)s to %(new)s") % {
+            "old": admin_time(previous),
+            "new": admin_time(booking.start),
+        }
+    return _("Moved from %(old)s with %(old_therapist)s to %(new)s with %(new_therapist)s") % {
+        "old": admin_time(previous),
+        "old_therapist": previous_therapist.name,
+        "new": admin_time(booking.start),
+        "new_therapist": booking.therapist.name,
+    }
 
 
 def booking_cancel(

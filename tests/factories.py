@@ -93,10 +93,14 @@ def make_client(*, name="Ruth Andersen", email=None, phone="(406) 555-0147") -> 
 def make_booking(
     *, therapist, service, start, client=None, status=Booking.Status.CONFIRMED, notes=""
 ) -> Booking:
+    client = client or make_client()
     booking = Booking(
         therapist=therapist,
         service=service,
-        client=client or make_client(),
+        client=client,
+        name=client.name,
+        email=client.email,
+        phone=client.phone,
         status=status,
         notes=notes,
     )

@@ -82,6 +82,8 @@ class BookingChangeInline(ReadOnlyInline):
 
     @admin.display(description=_("who"))
     def who(self, obj):
+        if obj.actor != BookingChange.Actor.STAFF:
+            return obj.get_actor_display()
         if obj.user is None:
             return _("(deleted user)")
         name = obj.user.get_full_name()
@@ -280,12 +282,14 @@ class BookingAdmin(BookingActions, ScopedAdmin):
             "cleanup": obj.service.buffer_after,
         }
 
-    @admin.display(description=_("client's email and phone"))
+    @admin.display(description=_("attendee, email and phone (as given for this booking)"))
     def client_contact(self, obj):
-        return format_html(
-            '<a href="mailto:{}">{}</a> · <a href="tel:{}">{}</a>',
-            obj.client.email,
-            obj.client.email,
-            obj.client.phone,
-            obj.client.phone,
-        )
+        phone = format_html('<a href="tel:{}">{}</a>', obj.phone, obj.phone) if obj.phone else "–"
+        if not obj.emailable:
+            email = format_html(
+                '<strong class="no-email">{}</strong>',
+                _("No email: this client gets no emails. Phone them with any change."),
+            )
+        else:
+            email = format_html('<a href="mailto:{}">{}</a>', obj.email, obj.email)
+        return format_html("{} · {} · {}", obj.name, email, phone)

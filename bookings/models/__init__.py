@@ -1,6 +1,6 @@
 """The booking models, one module per part of the domain; import them from here."""
 
-from .bookings import Booking, BookingChange, Client
+from .bookings import Booking, BookingChange, Client, normal_email, normal_name
 from .catalogue import Service, Therapist
 from .querysets import FRONT_DESK_GROUP, THERAPIST_GROUP, StaffScope, staff_scope
 from .schedules import BookingPolicy, Closure, Period, TimeOff, WorkingHours
@@ -23,5 +23,7 @@ __all__ = [
     "WorkingHours",
     "new_manage_token",
     "new_reference",
+    "normal_email",
+    "normal_name",
     "staff_scope",
 ]

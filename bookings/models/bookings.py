@@ -14,18 +14,38 @@ from .querysets import BookingQuerySet, ClientQuerySet
 from .tokens import new_manage_token, new_reference
 
 
+def normal_name(name: str) -> str:
+    """A name as stored: single spaces, no spaces around it."""
+    return " ".join((name or "").split())
+
+
+def normal_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
 class Client(models.Model):
+    """A person who attends. People who share one contact email (a family) are separate
+    clients; a returning client is the same name and email, in any case and spacing."""
+
     name = models.CharField(_("name"), max_length=120)
     email = models.EmailField(
-        _("email"), help_text=_("Stored in lower case; one client per address.")
+        _("contact email"),
+        blank=True,
+        help_text=_(
+            "Stored in lower case. Family members may share one; each person is a client of "
+            "their own. Empty for a caller without email: they get no emails."
+        ),
     )
-    phone = models.CharField(_("phone"), max_length=32)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
     staff_notes = models.TextField(
         _("staff notes"),
         blank=True,
         help_text=_("Visible to the front desk and the client's therapists."),
     )
     created_at = models.DateTimeField(_("first booked"), auto_now_add=True)
+    erased_at = models.DateTimeField(
+        _("personal data erased"), null=True, blank=True, editable=False
+    )
 
     objects = ClientQuerySet.as_manager()
 
@@ -36,8 +56,10 @@ class Client(models.Model):
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
-                name="client_email_unique_any_case",
-                violation_error_message=_("A client with this email already exists."),
+                Lower("name"),
+                condition=Q(erased_at__isnull=True) & ~Q(email=""),
+                name="client_person_unique_any_case",
+                violation_error_message=_("A client with this name and email already exists."),
             )
         ]
 
@@ -45,12 +67,12 @@ class Client(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.email = self.email.strip().lower()
+        self.name, self.email = normal_name(self.name), normal_email(self.email)
         super().save(*args, **kwargs)
 
     def clean(self):
         # Before the uniqueness checks, so "Ruth@Example.com" meets "ruth@example.com".
-        self.email = (self.email or "").strip().lower()
+        self.name, self.email = normal_name(self.name), normal_email(self.email)
 
 
 class Booking(models.Model):
@@ -68,7 +90,14 @@ class Booking(models.Model):
     token = models.CharField(
         _("manage token"), max_length=64, unique=True, default=new_manage_token
     )
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="bookings")
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("client")
+    )
+    # Who attends and how to reach them, as typed for this booking: pages and emails about it
+    # show only these, never what is stored about the person under that email.
+    name = models.CharField(_("attendee's name"), max_length=120, blank=True)
+    email = models.EmailField(_("contact email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="bookings")
     therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="bookings")
     start = models.DateTimeField(_("start"), db_index=True)
@@ -97,6 +126,8 @@ class Booking(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    # The booking form's own key: a second POST of one form finds the booking of the first.
+    form_key = models.CharField(max_length=64, null=True, unique=True, editable=False)
 
     objects = BookingQuerySet.as_manager()
 
@@ -124,6 +155,11 @@ class Booking(models.Model):
         return reverse("bookings:manage", args=[self.token])
 
     @property
+    def emailable(self) -> bool:
+        """Whether the client gave an email (a caller booked by phone may not have)."""
+        return bool(self.email)
+
+    @property
     def agreed_price(self):
         return self.price if self.price is not None else self.service.price
 
@@ -142,7 +178,13 @@ class Booking(models.Model):
 class BookingChange(models.Model):
     """Who changed a booking, when, and what: the staff audit trail shown on the booking."""
 
+    class Actor(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        CLIENT = "client", _("Client online")
+        CLINIC = "clinic", _("The system")
+
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="changes")
+    actor = models.CharField(_("by"), max_length=10, choices=Actor.choices, default=Actor.STAFF)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -742,7 +742,9 @@ def test_the_front_desk_and_owner_move_a_booking_and_everyone_is_emailed(
     assert booking.sequence == 1
     change = BookingChange.objects.get(booking=booking)
     assert change.user == user
-    assert change.action == "Moved from Tue Dec 8, 2026, 10:00 AM MST"
+    assert (
+        change.action == "Moved from Tue Dec 8, 2026, 10:00 AM MST to Wed Dec 9, 2026, 1:00 PM MST"
+    )
     assert [m.to for m in mail.outbox] == [["ruth@example.com"], ["maren@clinic.example"]]
     assert "Booking moved" in mail.outbox[0].subject
     assert (
