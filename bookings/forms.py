@@ -69,6 +69,8 @@ class BookingForm(forms.Form):
             "required": _("Please tick the box to accept the cancellation policy."),
         },
     )
+    # This form's own key: sent twice (a double tap, a resubmission), it books once.
+    form_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     # Honeypot: hidden from people, filled in by bots.
     website = forms.CharField(
         label=_("Leave this field empty"),

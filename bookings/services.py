@@ -90,6 +90,7 @@ def booking_create(
         # Under the lock, so a double tap's second request sees the first one's booking.
         earlier = Booking.objects.filter(form_key=form_key).first() if form_key else None
         if earlier is not None:
+            earlier.repeated = True  # nothing booked, nobody emailed again
             return earlier
         chosen = check_slot(
             candidates,

@@ -5,6 +5,7 @@ redirects (POST/redirect/GET) with a message."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -21,7 +22,7 @@ from clinic.ratelimit import rate_limited
 
 from .. import services
 from ..forms import ANY, BookingForm, SlotForm
-from ..models import BookingPolicy, Service
+from ..models import Booking, BookingPolicy, Service
 from ..picker import picker_context
 from ..schedules import nearest_slots, slot_problem
 from ..times import clinic_tz
@@ -41,11 +42,13 @@ def book_service(request, slug):
 
 
 def chosen_slot(request, service: Service, *, now: datetime, policy: BookingPolicy) -> SlotForm:
-    """The therapist and start asked for; a client who lost a race picks one of the nearest
-    times with a button in the form, which takes the place of the link's start."""
+    """The therapist and start asked for. A client who lost a race taps one of the nearest
+    times (`choose`), which takes the place of the link's start; the form's hidden `start`
+    keeps the time chosen on the page."""
     params = request.GET.copy()
-    if request.POST.get("start"):
-        params["start"] = request.POST["start"]
+    chosen = request.POST.get("choose") or request.POST.get("start")
+    if chosen:
+        params["start"] = chosen
     form = SlotForm(
         params,
         now=now,
@@ -62,6 +65,35 @@ def picker_link(page_url: str, therapist_param: str, start: datetime) -> str:
     """Back to the time picker, on the chosen therapist and day."""
     day = start.astimezone(clinic_tz()).date().isoformat()
     return page_url + "?" + urlencode({"therapist": therapist_param, "date": day})
+
+
+def locks_in(start: datetime, *, now: datetime, policy: BookingPolicy) -> bool:
+    """Whether a session at `start` would be inside the cancellation window at once."""
+    return start - now < policy.window
+
+
+# What this browser booked, so Back to a confirm page it booked from says so (newest last).
+SESSION_BOOKED = "booked_slots"
+SESSION_BOOKED_KEEP = 10
+
+
+def _slot_key(service: Service, therapist_param: str, start: datetime) -> str:
+    return f"{service.slug}|{therapist_param}|{start.astimezone(clinic_tz()).isoformat()}"
+
+
+def _remember(request, key: str, booking: Booking) -> None:
+    booked = [pair for pair in request.session.get(SESSION_BOOKED, []) if pair[0] != key]
+    request.session[SESSION_BOOKED] = [*booked, [key, booking.token]][-SESSION_BOOKED_KEEP:]
+
+
+def _booked_here(request, key: str) -> Booking | None:
+    """The active booking this browser made of this very slot, if any."""
+    if not hasattr(request, "session"):
+        return None
+    token = dict(request.session.get(SESSION_BOOKED, [])).get(key)
+    if token is None:
+        return None
+    return Booking.objects.active().filter(token=token).first()
 
 
 @rate_limited("booking", keep_input=True)
@@ -88,12 +120,17 @@ def confirm(request, slug):
         "start": start.astimezone(tz),
         "end": (start + service.length).astimezone(tz),
         "policy": policy,
+        "locks_in": locks_in(start, now=now, policy=policy),
+        "slot_key": _slot_key(service, therapist_param, start),
         "back_url": picker_link(
             reverse("bookings:book_service", args=[service.slug]), therapist_param, start
         ),
     }
-    if request.method == "POST":
+    if request.method == "POST" and "choose" not in request.POST:
         return _book(request, context, now=now, policy=policy)
+    booked = _booked_here(request, context["slot_key"])
+    if booked is not None:
+        return render(request, "bookings/already_booked.html", {**context, "booking": booked})
     problem = slot_problem(
         service=service, therapist=therapist, start=start, now=now, policy=policy
     )
@@ -103,7 +140,12 @@ def confirm(request, slug):
             slots=nearest_slots(service, therapist, start, now=now, policy=policy),
         )
         return render(request, "bookings/slot_problem.html", context, status=problem.status)
-    context["form"] = BookingForm(cancellation_hours=policy.cancellation_window)
+    # A time tapped after a lost race: the details typed so far come back, nothing is booked.
+    typed = request.POST if "choose" in request.POST else None
+    context["form"] = BookingForm(
+        initial={**(typed.dict() if typed else {}), "form_key": secrets.token_urlsafe(24)},
+        cancellation_hours=policy.cancellation_window,
+    )
     return render(request, "bookings/confirm.html", context)
 
 
@@ -135,12 +177,18 @@ def _book(request, context: dict, *, now: datetime, policy: BookingPolicy):
             phone=data["phone"],
             notes=data["notes"],
             now=now,
+            form_key=data["form_key"] or None,
         )
     except services.BookingError as error:
+        booked = _booked_here(request, context["slot_key"])
+        if booked is not None:  # sent again after it was booked: nothing more to do
+            return HttpResponseRedirect(booked.manage_path())
         context.update(
             problem=error.message,
             slots=nearest_slots(service, therapist, start, now=now, policy=policy),
         )
         return render(request, "bookings/confirm.html", context, status=error.status)
-    messages.success(request, _("Your session is booked. We have emailed your confirmation."))
+    _remember(request, context["slot_key"], booking)
+    if not getattr(booking, "repeated", False):
+        messages.success(request, _("Your session is booked. We have emailed your confirmation."))
     return HttpResponseRedirect(booking.manage_path())

@@ -23,7 +23,7 @@ from ..picker import picker_context
 from ..refusals import change_refusal
 from ..schedules import nearest_slots, slot_problem
 from ..times import clinic_tz
-from .booking import chosen_slot, picker_link
+from .booking import chosen_slot, locks_in, picker_link
 
 
 def _booking(token: str) -> Booking:
@@ -173,11 +173,12 @@ def reschedule_confirm(request, token):
         new_end=(start + service.length).astimezone(clinic_tz()),
         therapist=therapist,
         therapist_param=therapist_param,
+        locks_in=locks_in(start, now=now, policy=policy),
         back_url=picker_link(
             reverse("bookings:reschedule", args=[booking.token]), therapist_param, start
         ),
     )
-    if request.method == "POST":
+    if request.method == "POST" and "choose" not in request.POST:
         try:
             services.booking_reschedule(booking=booking, start=start, therapist=therapist, now=now)
         except services.BookingError as error:

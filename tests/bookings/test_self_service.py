@@ -312,7 +312,7 @@ def test_reschedule_to_a_time_just_taken_keeps_the_old_time(client, booking, ser
     response = client.post(confirm)
     assert response.status_code == 409
     assert "just been booked" in text(response)
-    assert 'name="start"' in response.content.decode()  # the nearest times, one click away
+    assert 'name="choose"' in response.content.decode()  # the nearest times, one tap away
     booking.refresh_from_db()
     assert booking.start == TUESDAY_10 and booking.sequence == 0
 

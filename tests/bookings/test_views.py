@@ -136,11 +136,17 @@ def test_a_lost_race_keeps_what_was_typed_and_offers_the_nearest_times(client, c
     assert "just been booked by someone else" in page
     assert 'value="Ruth Andersen"' in page and "Pain down the left leg when I sit." in page
     assert 'value="ruth@example.com"' in page
-    offered = re.findall(r'name="start" value="([^"]+)"', page)
+    offered = re.findall(r'name="choose" value="([^"]+)"', page)
     assert offered and TUESDAY_10.isoformat() not in offered
     assert Booking.objects.count() == 1
 
-    # One click on a nearby time books it with the same details.
+    # Tapping a nearby time comes back to the confirm step with the details kept ...
+    response = client.post(url, {**FORM, "choose": offered[0]})
+    page = response.content.decode()
+    assert response.status_code == 200 and Booking.objects.count() == 1
+    assert 'value="Ruth Andersen"' in page and "Pain down the left leg when I sit." in page
+    assert f'name="start" value="{offered[0]}"' in page and "Book this session" in page
+    # ... and books only when they confirm.
     response = client.post(url, {**FORM, "start": offered[0]})
     assert response.status_code == 302
     assert Booking.objects.filter(client__email="ruth@example.com").count() == 1
@@ -394,7 +400,7 @@ def test_pressing_enter_after_a_lost_race_books_nothing_unchosen(client, clinic)
     # The form's first submit button (what Enter presses) is disabled, before the time buttons.
     first_submit = page.index('type="submit"')
     assert page[first_submit:].startswith('type="submit" class="d-none" disabled')
-    assert first_submit < page.index('name="start" value=')
+    assert first_submit < page.index('name="choose" value=')
     # Without a chosen time, nothing is booked.
     data = {key: value for key, value in FORM.items() if key != "start"}
     assert client.post(url, data).status_code == 409
