@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+export PORT
 export DJANGO_SETTINGS_MODULE := clinic.settings
 
 .PHONY: run test lint format migrate seed serve-prod bench e2e clean

@@ -101,9 +101,8 @@ def booking_create(
             override_hours=override_hours,
             staff=source == Booking.Source.STAFF,
         )
-        client = client_for(name=name, email=email, phone=phone)
         booking = Booking(
-            client=client,
+            client=client_for(name=name, email=email, phone=phone),
             name=normal_name(name),
             email=normal_email(email),
             phone=phone,
@@ -118,16 +117,21 @@ def booking_create(
         _skip_reminder_if_soon(booking, now, policy)
         _save_guarded(booking)
         _record(booking, by, _("Booked") if by else _("Booked online"), now)
-        if client.phone != booking.phone:
-            action = _("Booked with phone %(phone)s (the client record has %(known)s).") % {
-                "phone": booking.phone,
-                "known": client.phone or "–",
-            }
-            BookingChange.objects.create(
-                booking=booking, actor=BookingChange.Actor.CLINIC, at=now, action=action
-            )
+        _note_other_phone(booking, now)
     transaction.on_commit(lambda: notifications.booking_created(booking))
     return booking
+
+
+def _note_other_phone(booking: Booking, now: datetime) -> None:
+    # For staff: a returning client gave another phone; their record is left as it was.
+    if booking.client.phone != booking.phone:
+        action = _("Booked with phone %(phone)s (the client record has %(known)s).") % {
+            "phone": booking.phone,
+            "known": booking.client.phone or "–",
+        }
+        BookingChange.objects.create(
+            booking=booking, actor=BookingChange.Actor.CLINIC, at=now, action=action
+        )
 
 
 def _skip_reminder_if_soon(booking: Booking, now: datetime, policy: BookingPolicy) -> None:

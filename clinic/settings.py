@@ -200,7 +200,11 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in emails and calendar feeds.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links (emails, feeds, sitemap, og:url, calendar feeds). Without SITE_URL they
+# follow the local server's port (`PORT=8100 make run`).
+SITE_URL = (
+    os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
+).rstrip("/")
 
 # The clinic shown on every page, email and calendar file.
 CLINIC = {

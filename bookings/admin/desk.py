@@ -37,6 +37,21 @@ def staff_message(
     return error.message
 
 
+def picked(request):
+    """The form's data with a nearest free time filled in (the `pick` button pressed), or None.
+
+    The button's value is "<therapist slug>|YYYY-MM-DD|HH:MM"; everything typed stays.
+    """
+    slug, _sep, when = request.POST.get("pick", "").partition("|")
+    day, _sep, at = when.partition("|")
+    therapist = Therapist.objects.filter(slug=slug[:80]).first()
+    if therapist is None or not day or not at:
+        return None
+    data = request.POST.copy()
+    data.update({"therapist": str(therapist.pk), "date": day, "time": at})
+    return data
+
+
 def named_slots(slots) -> list[tuple]:
     """Free slots with their therapist's name, for the staff forms' "nearest free times"."""
     if not slots:
@@ -99,7 +114,10 @@ def book_for_caller(request, model_admin):
         raise PermissionDenied
     today = timezone.now().astimezone(clinic_tz()).date()
     nearest = []
-    if request.method == "POST":
+    filled = picked(request) if request.method == "POST" else None
+    if filled is not None:
+        form = CallerBookingForm(filled, today=today)
+    elif request.method == "POST":
         form = CallerBookingForm(request.POST, today=today)
         if form.is_valid():
             booked, nearest = _book_caller(request, model_admin, form)
@@ -122,7 +140,7 @@ def book_for_caller(request, model_admin):
         request,
         "admin/bookings/book_for_caller.html",
         context,
-        status=400 if form.is_bound else 200,
+        status=400 if form.is_bound and filled is None else 200,
     )
 
 
@@ -152,17 +170,20 @@ def _book_caller(request, model_admin, form) -> tuple[Booking | None, list]:
         )
         return None, nearest
     model_admin.log_addition(request, booking, [{"added": {}}])
+    told = (
+        _("The client has been emailed a confirmation.")
+        if booking.emailable
+        else _("No email was given, so no confirmation is sent: tell the caller the time now.")
+    )
     messages.success(
         request,
-        _(
-            "Booked %(ref)s: %(service)s with %(therapist)s, %(when)s. "
-            "The client has been emailed a confirmation."
-        )
+        _("Booked %(ref)s: %(service)s with %(therapist)s, %(when)s. %(told)s")
         % {
             "ref": booking.reference,
             "service": booking.service,
             "therapist": booking.therapist.name,
             "when": admin_time(booking.start),
+            "told": told,
         },
     )
     code = outside_rules(booking, now=now, policy=policy) if data["override_hours"] else None
@@ -195,7 +216,10 @@ def booking_move(request, object_id, model_admin):
         return HttpResponseRedirect(change_url)
     today = timezone.now().astimezone(clinic_tz()).date()
     nearest = []
-    if request.method == "POST":
+    filled = picked(request) if request.method == "POST" else None
+    if filled is not None:
+        form = MoveBookingForm(filled, booking=booking, today=today)
+    elif request.method == "POST":
         form = MoveBookingForm(request.POST, booking=booking, today=today)
         if form.is_valid():
             moved, nearest = _move(request, model_admin, form, booking)
@@ -219,7 +243,7 @@ def booking_move(request, object_id, model_admin):
         request,
         "admin/bookings/move_booking.html",
         context,
-        status=400 if form.is_bound else 200,
+        status=400 if form.is_bound and filled is None else 200,
     )
 
 

@@ -96,7 +96,11 @@ class CallerBookingForm(SessionStartForm):
     email = forms.EmailField(
         label=_("Client's email"),
         max_length=254,
-        help_text=_("The confirmation and the link to manage the booking go here."),
+        required=False,
+        help_text=_(
+            "The confirmation and the link to manage the booking go here. Leave it empty for "
+            "a caller without email: they get no emails, so tell them the time on the phone."
+        ),
     )
     phone = forms.CharField(label=_("Client's phone"), max_length=32, validators=[validate_phone])
     notes = forms.CharField(
