@@ -26,12 +26,6 @@ pytestmark = pytest.mark.django_db
 TUESDAY_10 = local("2026-12-08", "10:00")
 
 
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
 @pytest.fixture
 def booking(service, therapist, policy, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
