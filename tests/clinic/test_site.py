@@ -20,7 +20,7 @@ from bookings.models import Booking, Client, Closure, Service, Therapist, Workin
 from clinic.logging import RedactSecretsFilter
 from tests.factories import NOW, make_booking, make_service, make_therapist
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def text(response) -> str:
