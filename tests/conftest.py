@@ -2,9 +2,17 @@
 
 import pytest
 from django.core.cache import caches
+from django.test import override_settings
 
 from bookings.models import BookingPolicy
 from tests.factories import NOW, make_service, make_therapist
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_passwords():
+    # The demo clinic makes six logins; the real hasher would spend over a second on them.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -22,12 +22,6 @@ AGENDA = reverse("admin:bookings_booking_agenda")
 EVERY_DAY_9_TO_5 = {day: [("09:00", "17:00")] for day in range(7)}
 
 
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
 @pytest.fixture
 def team(policy, service, django_user_model):
     groups = ensure_groups()

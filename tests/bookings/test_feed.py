@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar
@@ -13,12 +12,6 @@ from bookings.models import Booking, Therapist
 from tests.factories import NOW, local, make_booking, make_client, make_therapist
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

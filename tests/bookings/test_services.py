@@ -1,6 +1,7 @@
 """bookings.services: the writes and the no-double-booking guarantee."""
 
 import threading
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -135,23 +136,26 @@ def test_rescheduling_to_an_overlapping_time_of_its_own_is_allowed(service, ther
     assert moved.start == local("2026-12-08", "10:30")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_twenty_clients_racing_for_one_slot_get_exactly_one_booking(policy):
-    """Real transactions on separate connections, released together by a barrier."""
-    service = make_service()
-    therapist = make_therapist(services=[service])
-    attempts = 20
+def race(attempts: int, book_one) -> Counter:
+    """Run `book_one(number)` in `attempts` threads, each in its own transaction on its own
+    connection, released together by a barrier. Returns what each was told: "booked",
+    "refused: <code>", or the unexpected error, with how many were told it."""
     barrier = threading.Barrier(attempts)
     outcomes = []
 
     def attempt(number):
+        started = False
         try:
+            connection.ensure_connection()  # connect first, so that all start at once
             barrier.wait()
-            book(service, therapist, email=f"client{number}@example.com", name=f"Client {number}")
+            started = True
+            book_one(number)
             outcomes.append("booked")
-        except services.SlotUnavailable:
-            outcomes.append("refused")
+        except services.SlotUnavailable as refused:
+            outcomes.append(f"refused: {refused.code}")
         except Exception as error:
+            if not started:
+                barrier.abort()  # nobody waits for a thread that could not start
             outcomes.append(repr(error))
         finally:
             connection.close()
@@ -161,8 +165,61 @@ def test_twenty_clients_racing_for_one_slot_get_exactly_one_booking(policy):
         thread.start()
     for thread in threads:
         thread.join()
+    return Counter(outcomes)
 
-    assert sorted(outcomes) == ["booked"] + ["refused"] * (attempts - 1)
+
+def racer(service, therapist):
+    def book_one(number):
+        book(service, therapist, email=f"client{number}@example.com", name=f"Client {number}")
+
+    return book_one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_clients_racing_for_one_slot_get_exactly_one_booking(policy):
+    """Fails without IMMEDIATE transactions on SQLite; on PostgreSQL, without both the row
+    lock and the exclusion constraint (either alone keeps the slot single)."""
+    service = make_service()
+    therapist = make_therapist(services=[service])
+
+    outcomes = race(20, racer(service, therapist))
+
+    assert outcomes == {"booked": 1, "refused: booked": 19}
+    assert Booking.objects.active().filter(therapist=therapist).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_clients_racing_for_any_therapist_fill_every_free_therapist_once(policy):
+    """Each booking re-checks under the lock, so the second client gets the other therapist
+    and the rest hear that nobody is free. Fails without IMMEDIATE transactions on SQLite
+    and without the therapist row lock on PostgreSQL, even with the exclusion constraint:
+    racers that all chose Maren would be refused by it while Luis is still free."""
+    service = make_service()
+    maren = make_therapist(slug="maren", services=[service], order=0)
+    luis = make_therapist(slug="luis", name="Luis Echeverria", services=[service], order=1)
+
+    outcomes = race(20, racer(service, None))
+
+    assert outcomes == {"booked": 2, "refused: nobody": 18}
+    for therapist in (maren, luis):
+        assert Booking.objects.active().filter(therapist=therapist).count() == 1
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)
+def test_racers_who_slip_past_the_check_are_turned_away_politely_by_the_database(
+    policy, monkeypatch
+):
+    """The exclusion constraint on its own: with the row lock taken away, racers check the
+    slot at the same time and all try to save; the database keeps one and the others are
+    told the time has just been booked (not an error page). Fails without the constraint."""
+    monkeypatch.setattr(services, "_lock_therapists", lambda therapists: None)
+    service = make_service()
+    therapist = make_therapist(services=[service])
+
+    outcomes = race(20, racer(service, therapist))
+
+    assert outcomes == {"booked": 1, "refused: booked": 19}
     assert Booking.objects.active().filter(therapist=therapist).count() == 1
 
 

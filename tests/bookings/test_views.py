@@ -6,23 +6,16 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
-import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Booking, Closure, TimeOff
-from tests.factories import NOW, local, make_booking, make_service, make_therapist
+from tests.factories import local, make_booking, make_service, make_therapist
 
 pytestmark = pytest.mark.django_db
 
 TUESDAY_10 = local("2026-12-08", "10:00")
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture
