@@ -6,7 +6,6 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.test import Client as HttpClient
@@ -21,12 +20,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:bookings_booking_changelist")
 ADD = reverse("admin:bookings_booking_add")
 EXPORT = reverse("admin:bookings_booking_export")
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def staff(django_user_model, username, group=None):

@@ -6,21 +6,14 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-import time_machine
 from django.core import mail
 
 from bookings.models import Booking, BookingChange, Client
-from tests.factories import NOW, local, make_booking, make_client
+from tests.factories import local, make_booking, make_client
 
 pytestmark = pytest.mark.django_db
 
 TUESDAY_10 = local("2026-12-08", "10:00")
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def confirm_url(start=TUESDAY_10, therapist="maren"):
