@@ -2,6 +2,9 @@
 
 from django.contrib import admin
 from django.http import Http404
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from ..models import staff_scope
@@ -20,6 +23,28 @@ def admin_context(request, model_admin, **extra) -> dict:
         "app_label": model_admin.opts.app_label,
         **extra,
     }
+
+
+def booking_link(booking, label: str = "") -> SafeString:
+    """A booking's reference (or `label`) linking to its page in the back office."""
+    url = reverse("admin:bookings_booking_change", args=[booking.pk])
+    return format_html('<a href="{}">{}</a>', url, label or booking.reference)
+
+
+def booking_links(bookings) -> SafeString:
+    """'ABC123, DEF456' with each reference linking to its booking."""
+    return format_html_join(", ", "{}", ((booking_link(b),) for b in bookings))
+
+
+def message_html(text: str, **params) -> SafeString:
+    """A translated message for `messages.*` whose parameters may hold links: the text and
+    every plain parameter are escaped, safe parameters (links) are kept."""
+    escaped = {
+        name: value if isinstance(value, int | float) else conditional_escape(value)
+        for name, value in params.items()
+    }
+    # Safe: every part was escaped just above, or was already safe HTML.
+    return mark_safe(conditional_escape(text) % escaped)  # nosec B308 B703
 
 
 class ReadOnlyInline(admin.TabularInline):

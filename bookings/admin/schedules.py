@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTimeWidget
 from django.db import models
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -14,6 +15,7 @@ from .. import availability
 from ..models import Booking, Closure, Therapist, TimeOff, WorkingHours
 from ..schedules import weekly_hours
 from ..times import admin_time, clinic_tz
+from .base import booking_link, booking_links, message_html
 from .forms import WorkingHoursFormSet
 
 
@@ -85,19 +87,23 @@ def warn_about_bookings(request, bookings, start, end, what) -> None:
         bookings.filter(status=Booking.Status.CONFIRMED)
         .overlapping(start, end, cleanup=False)
         .order_by("start")
-        .values_list("reference", flat=True)
+        .only("pk", "reference")
     )
     if clashing:
         messages.warning(
             request,
-            ngettext(
-                "%(what)s overlaps %(count)d confirmed booking (%(refs)s). It is still booked: "
-                "move or cancel it if needed.",
-                "%(what)s overlaps %(count)d confirmed bookings (%(refs)s). They are still "
-                "booked: move or cancel them if needed.",
-                len(clashing),
-            )
-            % {"what": what, "count": len(clashing), "refs": ", ".join(clashing)},
+            message_html(
+                ngettext(
+                    "%(what)s overlaps %(count)d confirmed booking (%(refs)s). It is still booked: "
+                    "move or cancel it if needed.",
+                    "%(what)s overlaps %(count)d confirmed bookings (%(refs)s). They are still "
+                    "booked: move or cancel them if needed.",
+                    len(clashing),
+                ),
+                what=what,
+                count=len(clashing),
+                refs=booking_links(clashing),
+            ),
         )
 
 
@@ -121,16 +127,21 @@ def warn_about_stranded_bookings(request, therapist: Therapist) -> None:
             opens <= booking.start and booking.end <= closes
             for opens, closes in availability.working_intervals(schedule, day, day, tz)
         ):
-            stranded.append(f"{booking.reference} ({admin_time(booking.start)})")
+            when = admin_time(booking.start)
+            stranded.append(format_html("{} ({})", booking_link(booking), when))
     if stranded:
         messages.warning(
             request,
-            ngettext(
-                "%(count)d confirmed booking is now outside %(name)s's working hours: "
-                "%(bookings)s. It is still booked: move or cancel it if needed.",
-                "%(count)d confirmed bookings are now outside %(name)s's working hours: "
-                "%(bookings)s. They are still booked: move or cancel them if needed.",
-                len(stranded),
-            )
-            % {"count": len(stranded), "name": therapist.name, "bookings": "; ".join(stranded)},
+            message_html(
+                ngettext(
+                    "%(count)d confirmed booking is now outside %(name)s's working hours: "
+                    "%(bookings)s. It is still booked: move or cancel it if needed.",
+                    "%(count)d confirmed bookings are now outside %(name)s's working hours: "
+                    "%(bookings)s. They are still booked: move or cancel them if needed.",
+                    len(stranded),
+                ),
+                count=len(stranded),
+                name=therapist.name,
+                bookings=format_html_join("; ", "{}", ((item,) for item in stranded)),
+            ),
         )

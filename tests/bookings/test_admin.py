@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -1090,10 +1091,8 @@ def test_time_off_over_a_booking_is_saved_with_a_warning(client, clinic):
 
     off = TimeOff.objects.get(therapist=clinic.maren)
     assert off.start == local("2026-12-08", "09:00")
-    assert (
-        f"This time off overlaps 1 confirmed booking ({clinic.ruth_next.reference})"
-        in response.content.decode()
-    )
+    link = f'<a href="{change_url(clinic.ruth_next)}">{clinic.ruth_next.reference}</a>'
+    assert f"This time off overlaps 1 confirmed booking ({link})" in response.content.decode()
 
 
 def test_cutting_working_hours_warns_about_bookings_left_outside_them(client, clinic):
@@ -1125,9 +1124,9 @@ def test_cutting_working_hours_warns_about_bookings_left_outside_them(client, cl
     assert clinic.maren.hours.get(weekday=4, start="13:00").end.isoformat() == "14:00:00"
     shown = [str(m) for m in response.context["messages"]]
     assert (
-        "1 confirmed booking is now outside Maren Ostby's working hours: "
-        f"{friday.reference} (Fri Dec 11, 2026, 2:00 PM MST). It is still booked: "
-        "move or cancel it if needed."
+        "1 confirmed booking is now outside Maren Ostby&#x27;s working hours: "
+        f'<a href="{change_url(friday)}">{friday.reference}</a> (Fri Dec 11, 2026, 2:00 PM MST). '
+        "It is still booked: move or cancel it if needed."
     ) in shown
 
 
@@ -1307,3 +1306,61 @@ def test_the_demo_gives_every_therapist_a_login_and_a_spread_of_bookings(client,
     assert response.status_code == 200
     assert {b.therapist for b in response.context["cl"].result_list} == {maren}
     assert Client.objects.count() > 5
+
+
+# --- Callers as they call; the nearest times fill the form; small things staff notice ------
+
+
+def test_a_caller_without_email_is_booked_by_phone_and_gets_no_emails(
+    client, clinic, django_capture_on_commit_callbacks
+):
+    client.force_login(clinic.desk)
+    caller = {**CALLER, "email": "", "service": clinic.sciatica.pk, "therapist": clinic.maren.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(ADD, {**caller, "date": "2026-12-09", "time": "13:00"}, follow=True)
+    booking = Booking.objects.get(name="Walter Schmidt")
+    assert booking.email == "" and booking.phone == "(406) 555-0188"
+    page = response.content.decode()
+    assert "No email was given, so no confirmation is sent: tell the caller the time now." in page
+    assert "No email: this client gets no emails." in page  # on the booking's own page
+    assert [m.to for m in mail.outbox] == [["maren@clinic.example"]]
+    # Calling again, the same name and phone is the same person.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ADD, {**caller, "date": "2026-12-10", "time": "13:00"})
+    assert Client.objects.filter(name="Walter Schmidt").count() == 1
+
+
+def test_a_nearest_free_time_fills_the_callers_form_without_booking(client, clinic):
+    client.force_login(clinic.desk)
+    taken = {
+        **CALLER,
+        "service": clinic.sciatica.pk,
+        "therapist": clinic.maren.pk,
+        "date": "2026-12-08",
+        "time": "10:30",
+    }
+    page = client.post(ADD, taken).content.decode()
+    picks = re.findall(r'name="pick" value="([^"]+)"', page)
+    assert picks
+    _slug, day, at = picks[0].split("|")
+
+    response = client.post(ADD, {**taken, "pick": picks[0]})
+
+    filled = response.content.decode()
+    assert response.status_code == 200
+    assert f'value="{day}"' in filled and f'value="{at}"' in filled
+    assert 'value="Walter Schmidt"' in filled and "Lower back, left side." in filled
+    assert not Booking.objects.filter(name="Walter Schmidt").exists()
+    # Pressing Book then books that time.
+    client.post(ADD, {**taken, "date": day, "time": at})
+    booked = Booking.objects.get(name="Walter Schmidt")
+    assert booked.start.astimezone(local("2026-12-08", "10:00").tzinfo).strftime("%H:%M") == at
+
+
+def test_the_admin_greets_staff_by_name_and_shows_the_clinic_icon(client, clinic):
+    clinic.desk.first_name, clinic.desk.last_name = "Front", "Desk"
+    clinic.desk.save()
+    client.force_login(clinic.desk)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert '<strong class="welcome-name">Front Desk</strong>' in page
+    assert 'rel="icon"' in page and "favicon" in page
