@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ..availability import local_datetime
 from ..forms import validate_phone
 from ..models import Booking, Service, Therapist, WorkingHours
-from ..times import admin_date, clinic_tz
+from ..times import admin_date, admin_time, clinic_tz
 
 EXPORT_MAX_DAYS = 366
 # How far from today staff may book for a caller and export, in years (back, ahead). Dates
@@ -73,7 +73,21 @@ class SessionStartForm(forms.Form):
         data = super().clean()
         if data.get("date") and data.get("time"):
             # A wall-clock time in the clinic's zone, right on daylight-saving change days.
-            data["start"] = local_datetime(data["date"], data["time"], clinic_tz())
+            start = local_datetime(data["date"], data["time"], clinic_tz())
+            if start.replace(tzinfo=None) != datetime.combine(data["date"], data["time"]):
+                raise ValidationError(
+                    _(
+                        "%(time)s does not exist on %(day)s: the clocks go forward an hour that "
+                        "night. The same moment is %(real)s; choose that or another time."
+                    ),
+                    code="clock_change_gap",
+                    params={
+                        "time": data["time"].strftime("%H:%M"),
+                        "day": admin_date(data["date"]),
+                        "real": admin_time(start),
+                    },
+                )
+            data["start"] = start
         return data
 
 

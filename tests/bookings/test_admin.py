@@ -1364,3 +1364,23 @@ def test_the_admin_greets_staff_by_name_and_shows_the_clinic_icon(client, clinic
     page = client.get(reverse("admin:index")).content.decode()
     assert '<strong class="welcome-name">Front Desk</strong>' in page
     assert 'rel="icon"' in page and "favicon" in page
+
+
+def test_a_time_the_clocks_skip_is_refused_naming_the_real_time(client, clinic):
+    client.force_login(clinic.desk)
+    response = client.post(
+        ADD,
+        {
+            **CALLER,
+            "service": clinic.sciatica.pk,
+            "therapist": clinic.maren.pk,
+            "date": "2027-03-14",
+            "time": "02:30",
+            "override_hours": "on",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "02:30 does not exist on Mar 14, 2027: the clocks go forward an hour" in page
+    assert "The same moment is Sun Mar 14, 2027, 3:30 AM MDT" in page
+    assert not Booking.objects.filter(name="Walter Schmidt").exists()
