@@ -42,13 +42,55 @@ class Schedule:
     booked: list[Interval] = field(default_factory=list)
 
 
+@dataclass
+class RoomSchedule:
+    """A treatment room's commitments: its own closures and the clinic's (`off`), and the
+    bookings in it, widened by their cleanup time (`booked`). A room keeps no hours of its
+    own: it can be used whenever a therapist works and it is free, session and cleanup."""
+
+    key: str
+    off: list[Interval] = field(default_factory=list)
+    booked: list[Interval] = field(default_factory=list)
+
+    def __post_init__(self):
+        self._busy: _Busy | None = None
+
+    def is_free(self, start: datetime, end: datetime) -> bool:
+        """Whether [start, end) (a session with its cleanup) meets nothing in the room."""
+        if self._busy is None:
+            self._busy = _Busy([*self.off, *self.booked])
+        return not self._busy.meets(start, end)
+
+
 @dataclass(frozen=True)
 class Slot:
-    """A free session: start and end in UTC, and the therapist's key."""
+    """A free session: start and end in UTC, the therapist's key and the room's (None when
+    the clinic does not book rooms)."""
 
     start: datetime
     end: datetime
     therapist: str
+    room: str | None = None
+
+
+def choose_room(
+    rooms: Sequence[RoomSchedule],
+    start: datetime,
+    end: datetime,
+    *,
+    preferred: Sequence[str] = (),
+    load: Mapping[str, int] | None = None,
+) -> str | None:
+    """The room for a session and its cleanup [start, end): the therapist's preferred rooms
+    first (in their order), then the room least used that day, then the first in `rooms`.
+    None when no room is free."""
+    load = load or {}
+    rank = {key: index for index, key in enumerate(preferred)}
+    ordered = sorted(
+        enumerate(rooms),
+        key=lambda pair: (rank.get(pair[1].key, len(rank)), load.get(pair[1].key, 0), pair[0]),
+    )
+    return next((room.key for _, room in ordered if room.is_free(start, end)), None)
 
 
 def local_datetime(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -145,6 +187,26 @@ def free_starts(
     return starts
 
 
+@dataclass(frozen=True)
+class Rooms:
+    """The rooms a service may use (suitable and active), each therapist's preferred rooms,
+    and how many sessions each room holds per local day (to spread them)."""
+
+    schedules: Sequence[RoomSchedule]
+    preferred: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    load: Mapping[str, Mapping[date, int]] = field(default_factory=dict)
+
+    def choose(self, therapist: str, start: datetime, end: datetime, day: date) -> str | None:
+        """A free room for `therapist`'s session and cleanup [start, end) on local `day`."""
+        return choose_room(
+            self.schedules,
+            start,
+            end,
+            preferred=self.preferred.get(therapist, ()),
+            load={key: days.get(day, 0) for key, days in self.load.items()},
+        )
+
+
 def free_slots(
     schedules: Sequence[Schedule],
     *,
@@ -156,12 +218,14 @@ def free_slots(
     rules: Rules,
     tz: ZoneInfo,
     load: Mapping[str, Mapping[date, int]] | None = None,
+    rooms: Rooms | None = None,
 ) -> list[Slot]:
     """Free slots across several therapists, one per start time, in time order.
 
     When several therapists are free at one time, the slot goes to the one with the fewest
     sessions that local day (`load`), then to the earlier schedule in `schedules`, which
-    spreads a day's work across the team.
+    spreads a day's work across the team. With `rooms`, a start is free only when a room is
+    free for the session and its cleanup too, and the slot names the room chosen.
     """
     load = load or {}
     by_start: dict[datetime, Slot] = {}
@@ -177,10 +241,17 @@ def free_slots(
             rules=rules,
             tz=tz,
         ):
-            sessions = load.get(schedule.key, {}).get(start.astimezone(tz).date(), 0)
+            day = start.astimezone(tz).date()
+            sessions = load.get(schedule.key, {}).get(day, 0)
             current = by_start.get(start)
-            if current is None or sessions < counts[(start, current.therapist)]:
-                by_start[start] = Slot(start, start + duration, schedule.key)
+            if current is not None and sessions >= counts[(start, current.therapist)]:
+                continue
+            room = None
+            if rooms is not None:
+                room = rooms.choose(schedule.key, start, start + duration + buffer, day)
+                if room is None:
+                    continue
+            by_start[start] = Slot(start, start + duration, schedule.key, room)
             counts[(start, schedule.key)] = sessions
     return [by_start[start] for start in sorted(by_start)]
 
@@ -199,6 +270,8 @@ def why_unavailable(
 
     Codes, in the order checked: "past", "notice", "horizon", "hours" (outside working
     hours or across a break), "off_grid", "time_off" (time off or a closure), "booked".
+    Whether a room is free is asked separately (`Rooms.choose`): it is the same for every
+    therapist.
     """
     start = start.astimezone(UTC)
     end = start + duration

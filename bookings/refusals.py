@@ -30,7 +30,7 @@ class BookingError(Exception):
     @property
     def status(self) -> int:
         """The HTTP status for a page that explains it: 409 when someone else got there first."""
-        return 409 if self.code in {"booked", "nobody"} else 400
+        return 409 if self.code in {"booked", "nobody", "room"} else 400
 
 
 class SlotUnavailable(BookingError):
@@ -102,6 +102,16 @@ SLOT_REFUSALS = {
         staff=gettext_lazy(
             "%(who)s already has a session (or its cleanup time) then. Bookings never overlap: "
             "please choose another time."
+        ),
+    ),
+    "room": Refusal(
+        client=gettext_lazy(
+            "Sorry, no treatment room is free at that time any more. "
+            "Here are the nearest free times."
+        ),
+        staff=gettext_lazy(
+            "No suitable treatment room is free then (for the session and its cleanup). "
+            "Please choose another time."
         ),
     ),
     "nobody": Refusal(

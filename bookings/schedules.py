@@ -18,8 +18,18 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from . import availability
-from .models import Booking, BookingPolicy, Closure, Service, Therapist, TimeOff, WorkingHours
+from .models import (
+    Booking,
+    BookingPolicy,
+    Closure,
+    Room,
+    Service,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
 from .refusals import BookingError, SlotUnavailable, slot_refusal
+from .rooms import load_rooms
 from .times import clinic_tz
 
 # Staff booking for a caller are not held to the online notice, and may book a year ahead.
@@ -50,6 +60,7 @@ def schedule_of(therapist: Therapist) -> availability.Schedule:
 class Loaded:
     schedules: list[availability.Schedule]
     load: dict[str, dict[date, int]]
+    rooms: availability.Rooms | None = None  # loaded for a service, when the clinic books rooms
 
 
 def therapists_with_hours(queryset):
@@ -65,8 +76,10 @@ def load_schedules(
     *,
     exclude_booking: Booking | None = None,
     tz: ZoneInfo | None = None,
+    service: Service | None = None,
 ) -> Loaded:
-    """Schedules of `therapists` (hours already prefetched) for local dates first..last.
+    """Schedules of `therapists` (hours already prefetched) for local dates first..last, and
+    with `service` the rooms it may use.
 
     `exclude_booking` leaves one booking out of the busy times: the one being rescheduled.
     """
@@ -103,7 +116,17 @@ def load_schedules(
         schedule.booked.append((start, blocked_until))
         load[schedule.key][start.astimezone(tz).date()] += 1
 
-    return Loaded(schedules=[by_id[t.pk] for t in therapists], load=load)
+    rooms = None
+    if service is not None:
+        rooms = load_rooms(
+            service,
+            therapists,
+            (window_start, window_end),
+            closures=closures,
+            exclude_booking=exclude_booking,
+            tz=tz,
+        )
+    return Loaded(schedules=[by_id[t.pk] for t in therapists], load=load, rooms=rooms)
 
 
 def find_slots(
@@ -129,7 +152,9 @@ def find_slots(
     if not therapists:
         return []
     tz = clinic_tz()
-    loaded = load_schedules(therapists, first, last, exclude_booking=exclude_booking, tz=tz)
+    loaded = load_schedules(
+        therapists, first, last, exclude_booking=exclude_booking, tz=tz, service=service
+    )
     return availability.free_slots(
         loaded.schedules,
         duration=service.length,
@@ -140,6 +165,7 @@ def find_slots(
         rules=rules_from(policy, staff=staff),
         tz=tz,
         load=loaded.load,
+        rooms=loaded.rooms,
     )
 
 
@@ -193,8 +219,8 @@ def check_slot(
     override_hours: bool = False,
     staff: bool = False,
     exclude: Booking | None = None,
-) -> Therapist:
-    """The therapist to book at `start`, or SlotUnavailable. Call it under the lock.
+) -> tuple[Therapist, Room | None]:
+    """The therapist and room to book at `start`, or SlotUnavailable. Call it under the lock.
 
     Staff (booking for a caller) are not held to the online notice and horizon; with
     `override_hours` they may also book outside working hours, off the grid or during time
@@ -202,7 +228,7 @@ def check_slot(
     """
     tz = clinic_tz()
     day = start.astimezone(tz).date()
-    loaded = load_schedules(candidates, day, day, exclude_booking=exclude, tz=tz)
+    loaded = load_schedules(candidates, day, day, exclude_booking=exclude, tz=tz, service=service)
     rules = rules_from(policy, staff=staff or override_hours)
     reasons: dict[int, str | None] = {}
     overridden = set()
@@ -228,10 +254,24 @@ def check_slot(
     if not free:
         raise _unavailable(candidates, reasons, policy)
     # Someone actually working first; then spread the day's work: fewest sessions that day.
-    return min(
+    chosen = min(
         free,
         key=lambda t: (t.pk in overridden, loaded.load.get(t.slug, {}).get(day, 0), t.order, t.pk),
     )
+    return chosen, _room_for(
+        loaded.rooms, chosen, start, start + service.length + service.buffer, day=day, policy=policy
+    )
+
+
+def _room_for(rooms, therapist, start, end, *, day, policy) -> Room | None:
+    """The room for the session and its cleanup: None when the clinic books no rooms,
+    SlotUnavailable when every suitable room is taken or closed."""
+    if rooms is None:
+        return None
+    slug = rooms.choose(therapist.slug, start, end, day)
+    if slug is None:
+        raise SlotUnavailable(slot_refusal("room", policy=policy, therapist=therapist), "room")
+    return Room.objects.get(slug=slug)
 
 
 def _unavailable(candidates, reasons: dict, policy: BookingPolicy) -> SlotUnavailable:

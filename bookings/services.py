@@ -21,6 +21,7 @@ from .models import (
     BookingChange,
     BookingPolicy,
     Client,
+    Room,
     Service,
     Therapist,
     new_manage_token,
@@ -28,15 +29,19 @@ from .models import (
     normal_name,
 )
 from .refusals import BookingError, SlotUnavailable, change_refusal
+from .rooms import suitable_rooms
 from .schedules import bookable_therapists, check_slot
 from .times import admin_time
 
 
-def _lock_therapists(therapists: list[Therapist]) -> None:
-    # Lock the therapists' rows (in id order, so two requests never deadlock) before the
-    # re-check: a second booking for the same therapists waits here until we commit.
+def _lock_therapists(therapists: list[Therapist], service: Service) -> None:
+    # Lock the therapists' rows, then the rooms the service may use (each in id order, and
+    # always therapists before rooms, so two requests never deadlock) before the re-check: a
+    # second booking for the same therapists or rooms waits here until we commit.
     ids = sorted(t.pk for t in therapists)
     list(Therapist.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    rooms = [room.pk for room in suitable_rooms(service) or []]
+    list(Room.objects.select_for_update().filter(pk__in=rooms).order_by("pk").values_list("pk"))
 
 
 def client_for(*, name: str, email: str, phone: str) -> Client:
@@ -86,13 +91,13 @@ def booking_create(
     candidates = bookable_therapists(service, therapist)
     policy = BookingPolicy.load()
     with transaction.atomic():
-        _lock_therapists(candidates)
+        _lock_therapists(candidates, service)
         # Under the lock, so a double tap's second request sees the first one's booking.
         earlier = Booking.objects.filter(form_key=form_key).first() if form_key else None
         if earlier is not None:
             earlier.repeated = True  # nothing booked, nobody emailed again
             return earlier
-        chosen = check_slot(
+        chosen, room = check_slot(
             candidates,
             service=service,
             start=start,
@@ -109,6 +114,7 @@ def booking_create(
             form_key=form_key,
             service=service,
             therapist=chosen,
+            room=room,
             notes=notes,
             source=source,
             price=service.price,
@@ -146,8 +152,8 @@ def _save_guarded(booking: Booking) -> None:
         with transaction.atomic():
             booking.save()
     except IntegrityError as error:
-        # The PostgreSQL exclusion constraint: only reachable if the lock was bypassed.
-        if "booking_no_overlap" in str(error):
+        # The PostgreSQL exclusion constraints: only reachable if the lock was bypassed.
+        if "no_overlap" in str(error):
             raise SlotUnavailable(_("Sorry, that time has just been booked."), "booked") from error
         raise
 
@@ -203,12 +209,12 @@ def booking_reschedule(
     policy = BookingPolicy.load()
     candidates = bookable_therapists(booking.service, therapist)
     with transaction.atomic():
-        _lock_therapists([*candidates, booking.therapist])
+        _lock_therapists([*candidates, booking.therapist], booking.service)
         # The booking's own row too: a cancel committing meanwhile must not be undone.
         booking = _lock_booking(booking, now=now, policy=policy, by=by)
         if by is not None and booking.status != Booking.Status.CONFIRMED:
             raise BookingError(_("Only confirmed bookings can be moved."), "not_confirmed")
-        chosen = check_slot(
+        chosen, room = check_slot(
             candidates,
             service=booking.service,
             start=start,
@@ -220,7 +226,7 @@ def booking_reschedule(
         if start == booking.start and chosen == booking.therapist:
             raise BookingError(_("That is already your booked time."), "same_time")
         previous, previous_therapist = booking.start, booking.therapist
-        booking.therapist = chosen
+        booking.therapist, booking.room = chosen, room
         booking.set_times(start)
         booking.sequence += 1
         booking.reminded_at = None

@@ -91,7 +91,14 @@ def make_client(*, name="Ruth Andersen", email=None, phone="(406) 555-0147") -> 
 
 
 def make_booking(
-    *, therapist, service, start, client=None, status=Booking.Status.CONFIRMED, notes=""
+    *,
+    therapist,
+    service,
+    start,
+    client=None,
+    status=Booking.Status.CONFIRMED,
+    notes="",
+    room=None,
 ) -> Booking:
     client = client or make_client()
     booking = Booking(
@@ -103,6 +110,7 @@ def make_booking(
         phone=client.phone,
         status=status,
         notes=notes,
+        room=room,
     )
     booking.set_times(start)
     booking.save()

@@ -3,6 +3,7 @@
 from .bookings import Booking, BookingChange, Client, normal_email, normal_name
 from .catalogue import Service, Therapist
 from .querysets import FRONT_DESK_GROUP, THERAPIST_GROUP, StaffScope, staff_scope
+from .rooms import Room, RoomClosure, RoomFeature
 from .schedules import BookingPolicy, Closure, Period, TimeOff, WorkingHours
 from .tokens import REFERENCE_ALPHABET, new_manage_token, new_reference
 
@@ -16,6 +17,9 @@ __all__ = [
     "Client",
     "Closure",
     "Period",
+    "Room",
+    "RoomClosure",
+    "RoomFeature",
     "Service",
     "StaffScope",
     "Therapist",

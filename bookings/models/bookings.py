@@ -100,6 +100,15 @@ class Booking(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="bookings")
     therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="bookings")
+    room = models.ForeignKey(
+        "bookings.Room",
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        blank=True,
+        verbose_name=_("room"),
+        help_text=_("Chosen when booked; empty only while the clinic books no rooms."),
+    )
     start = models.DateTimeField(_("start"), db_index=True)
     end = models.DateTimeField(_("end"))
     blocked_until = models.DateTimeField(
@@ -144,7 +153,10 @@ class Booking(models.Model):
                 condition=Q(end__lte=models.F("blocked_until")), name="booking_end_within_block"
             ),
         ]
-        indexes = [models.Index(fields=["therapist", "start"], name="booking_therapist_start")]
+        indexes = [
+            models.Index(fields=["therapist", "start"], name="booking_therapist_start"),
+            models.Index(fields=["room", "start"], name="booking_room_start"),
+        ]
 
     def __str__(self):
         return self.reference

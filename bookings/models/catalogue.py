@@ -48,6 +48,13 @@ class Service(models.Model):
         validators=[MaxValueValidator(120)],
         help_text=_("Time the therapist needs after the session before the next client."),
     )
+    required_features = models.ManyToManyField(
+        "bookings.RoomFeature",
+        related_name="+",
+        blank=True,
+        verbose_name=_("needs a room with"),
+        help_text=_("Book it only in rooms that have all of these."),
+    )
     active = models.BooleanField(
         _("bookable"), default=True, help_text=_("Untick to hide from the site and booking.")
     )
@@ -111,6 +118,13 @@ class Therapist(models.Model):
     techniques = models.TextField(_("techniques"), blank=True, help_text=_("One per line."))
     services = models.ManyToManyField(
         Service, related_name="therapists", verbose_name=_("services offered"), blank=True
+    )
+    preferred_rooms = models.ManyToManyField(
+        "bookings.Room",
+        related_name="+",
+        blank=True,
+        verbose_name=_("preferred rooms"),
+        help_text=_("Their sessions go to these rooms when free, before any other."),
     )
     active = models.BooleanField(_("taking bookings"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)

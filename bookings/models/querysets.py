@@ -85,6 +85,11 @@ class TherapistQuerySet(models.QuerySet):
         return _visible(self, user, lambda therapist: self.filter(pk=therapist.pk))
 
 
+class RoomQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
 class PeriodQuerySet(models.QuerySet):
     """Time off and closures."""
 

@@ -118,8 +118,15 @@ def _seed_bookings(*, now: datetime) -> int:
         )
         if not starts:
             continue
+        client = rng.choice(clients)
         booking = Booking(
-            client=rng.choice(clients), service=service, therapist=therapist, notes=""
+            client=client,
+            name=client.name,
+            email=client.email,
+            phone=client.phone,
+            service=service,
+            therapist=therapist,
+            notes="",
         )
         booking.set_times(rng.choice(starts))
         schedules[therapist.pk].booked.append((booking.start, booking.blocked_until))

@@ -213,7 +213,7 @@ def test_racers_who_slip_past_the_check_are_turned_away_politely_by_the_database
     """The exclusion constraint on its own: with the row lock taken away, racers check the
     slot at the same time and all try to save; the database keeps one and the others are
     told the time has just been booked (not an error page). Fails without the constraint."""
-    monkeypatch.setattr(services, "_lock_therapists", lambda therapists: None)
+    monkeypatch.setattr(services, "_lock_therapists", lambda therapists, service: None)
     service = make_service()
     therapist = make_therapist(services=[service])
 

@@ -243,6 +243,13 @@ def _booking(therapist: Therapist, service, start: datetime, number: int) -> Boo
     client = Client.objects.create(
         name=f"Client {number}", email=f"client{number}@example.com", phone="(406) 555-0100"
     )
-    booking = Booking(therapist=therapist, service=service, client=client)
+    booking = Booking(
+        therapist=therapist,
+        service=service,
+        client=client,
+        name=client.name,
+        email=client.email,
+        phone=client.phone,
+    )
     booking.set_times(start)
     return booking

@@ -1,0 +1,76 @@
+"""Loading the treatment rooms a service may use, as the availability engine's `Rooms`.
+
+A constant number of queries, whatever the date range: the active rooms with their features,
+the service's needs, the rooms' closures, the bookings in them and the therapists' preferred
+rooms, one query each. A clinic with no active room books no rooms (`None`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from . import availability
+from .models import Booking, Room, RoomClosure, Service, Therapist
+
+
+def suitable_rooms(service: Service) -> list[Room] | None:
+    """The active rooms that have every feature `service` needs, in the clinic's order; None
+    when the clinic books no rooms at all."""
+    rooms = list(Room.objects.active().prefetch_related("features"))
+    if not rooms:
+        return None
+    needs = set(service.required_features.values_list("pk", flat=True))
+    return [room for room in rooms if needs <= {feature.pk for feature in room.features.all()}]
+
+
+def load_rooms(
+    service: Service,
+    therapists: Sequence[Therapist],
+    window: tuple[datetime, datetime],
+    *,
+    closures: list[tuple[datetime, datetime]],
+    exclude_booking: Booking | None = None,
+    tz: ZoneInfo,
+) -> availability.Rooms | None:
+    """The rooms `service` may use in `window`, busy with their closures, the clinic's
+    `closures` and their bookings (with cleanup); None when the clinic books no rooms."""
+    rooms = suitable_rooms(service)
+    if rooms is None:
+        return None
+    by_id = {
+        room.pk: availability.RoomSchedule(key=room.slug, off=list(closures)) for room in rooms
+    }
+    for room_id, start, end in (
+        RoomClosure.objects.overlapping(*window)
+        .filter(room__in=list(by_id))
+        .values_list("room_id", "start", "end")
+    ):
+        by_id[room_id].off.append((start, end))
+    load: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    bookings = Booking.objects.active().overlapping(*window).filter(room__in=list(by_id))
+    if exclude_booking is not None:
+        bookings = bookings.exclude(pk=exclude_booking.pk)
+    for room_id, start, blocked_until in bookings.values_list("room_id", "start", "blocked_until"):
+        schedule = by_id[room_id]
+        schedule.booked.append((start, blocked_until))
+        load[schedule.key][start.astimezone(tz).date()] += 1
+    return availability.Rooms(
+        schedules=[by_id[room.pk] for room in rooms],
+        preferred=_preferred(therapists, rooms),
+        load=load,
+    )
+
+
+def _preferred(therapists: Sequence[Therapist], rooms: list[Room]) -> dict[str, list[str]]:
+    """Each therapist's preferred rooms among `rooms`, in the clinic's order of rooms."""
+    slugs = {t.pk: t.slug for t in therapists}
+    order = {room.pk: index for index, room in enumerate(rooms)}
+    preferred: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    through = Therapist.preferred_rooms.through.objects.filter(therapist__in=list(slugs))
+    for therapist_id, room_id in through.values_list("therapist_id", "room_id"):
+        if room_id in order:
+            preferred[slugs[therapist_id]].append((order[room_id], rooms[order[room_id]].slug))
+    return {key: [slug for _, slug in sorted(pairs)] for key, pairs in preferred.items()}
