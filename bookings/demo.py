@@ -23,6 +23,8 @@ from .models import (
     BookingPolicy,
     Client,
     Closure,
+    Room,
+    RoomFeature,
     Service,
     Therapist,
     TimeOff,
@@ -103,6 +105,8 @@ def seed_clinic(*, now: datetime) -> dict:
         authors.update(_seed_team(created, groups, services))
         if not Closure.objects.exists():
             _seed_closures(now)
+        if not Room.objects.exists():
+            _seed_rooms()
         if not Booking.objects.exists():
             created["bookings"] = _seed_bookings(now=now)
 
@@ -219,6 +223,20 @@ def _seed_team(created: dict, groups: dict[str, Group], services: dict[str, Serv
     return users
 
 
+def _seed_rooms() -> None:
+    """Two treatment rooms for three therapists, so rooms really limit the day."""
+    features = {
+        name: RoomFeature.objects.get_or_create(name=name)[0]
+        for spec in demo_content.ROOMS
+        for name in spec["features"]
+    }
+    for order, spec in enumerate(demo_content.ROOMS):
+        room = Room.objects.create(name=spec["name"], slug=spec["slug"], order=order)
+        room.features.set([features[name] for name in spec["features"]])
+        for therapist in Therapist.objects.filter(slug__in=spec["preferred_by"]):
+            therapist.preferred_rooms.add(room)
+
+
 def _thanksgiving(year: int) -> date:
     first = date(year, 11, 1)
     return first + timedelta(days=(3 - first.weekday()) % 7 + 21)  # the fourth Thursday
@@ -284,7 +302,8 @@ def _seed_day(therapist: Therapist, day: date, *, rng, clients: list[Client], no
     tz = clinic_tz()
     rules = availability.Rules(horizon=timedelta(days=400), notice=timedelta())
     offered = [s for s in therapist.services.all() if s.active]
-    loaded = load_schedules([therapist], day, day, tz=tz)
+    # The demo's services need no room features: one service's rooms are everyone's.
+    loaded = load_schedules([therapist], day, day, tz=tz, service=offered[0])
     count = 0
     for _ in range(rng.choice([0, 1, 2, 2, 3])):
         service = rng.choice(offered)
@@ -299,6 +318,8 @@ def _seed_day(therapist: Therapist, day: date, *, rng, clients: list[Client], no
             tz=tz,
         )
         starts = [s for s in starts if s.minute in (0, 30)]
+        rooms = {s: _demo_room(loaded.rooms, therapist, s, service, day) for s in starts}
+        starts = [s for s in starts if rooms[s] is not False]
         if not starts:
             break
         start = rng.choice(starts)
@@ -310,6 +331,7 @@ def _seed_day(therapist: Therapist, day: date, *, rng, clients: list[Client], no
             phone=client.phone,
             service=service,
             therapist=therapist,
+            room=rooms[start],
             notes=rng.choice([""] * 3 + demo_content.BOOKING_NOTES),
             source=rng.choice([Booking.Source.ONLINE] * 3 + [Booking.Source.STAFF]),
             price=service.price,
@@ -320,5 +342,17 @@ def _seed_day(therapist: Therapist, day: date, *, rng, clients: list[Client], no
             booking.reminded_at = booking.start - timedelta(hours=24)
         booking.save()
         loaded.schedules[0].booked.append((booking.start, booking.blocked_until))
+        if booking.room is not None:
+            room = next(r for r in loaded.rooms.schedules if r.key == booking.room.slug)
+            room.booked.append((booking.start, booking.blocked_until))
+            room._busy = None
         count += 1
     return count
+
+
+def _demo_room(rooms, therapist: Therapist, start: datetime, service: Service, day: date):
+    """The room a demo session there would take: a Room, None without rooms, False if full."""
+    if rooms is None:
+        return None
+    slug = rooms.choose(therapist.slug, start, start + service.length + service.buffer, day)
+    return Room.objects.get(slug=slug) if slug else False

@@ -348,6 +348,23 @@ OPENING_HOURS = [
     ("Sunday", "Closed"),
 ]
 
+# Two treatment rooms for three therapists: on a busy afternoon the rooms, not the team, set
+# how many sessions can run at once.
+ROOMS = [
+    {
+        "name": "Rimrock room",
+        "slug": "rimrock-room",
+        "features": ["face cradle table", "wheelchair accessible", "ground floor"],
+        "preferred_by": ["maren-ostby"],
+    },
+    {
+        "name": "Yellowstone room",
+        "slug": "yellowstone-room",
+        "features": ["face cradle table", "heated table"],
+        "preferred_by": ["luis-echeverria"],
+    },
+]
+
 CLIENTS = [
     {
         "name": "Margaret Halvorsen",
