@@ -2,6 +2,7 @@
 
 from .bookings import Booking, BookingChange, Client, normal_email, normal_name
 from .catalogue import Service, Therapist
+from .privacy import ErasureRequest, SignInLink
 from .querysets import FRONT_DESK_GROUP, THERAPIST_GROUP, StaffScope, staff_scope
 from .schedules import BookingPolicy, Closure, Period, TimeOff, WorkingHours
 from .tokens import REFERENCE_ALPHABET, new_manage_token, new_reference
@@ -15,8 +16,10 @@ __all__ = [
     "BookingPolicy",
     "Client",
     "Closure",
+    "ErasureRequest",
     "Period",
     "Service",
+    "SignInLink",
     "StaffScope",
     "Therapist",
     "TimeOff",
