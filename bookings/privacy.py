@@ -40,14 +40,15 @@ class PrivacySection:
 
     `export(people)` returns JSON-ready data per client id (datetimes and decimals are
     fine); `erase(people=..., by=..., now=...)` anonymises those people's rows and returns how
-    many rows it changed; `template` shows one person's data (as `data`) on the printable page.
+    many rows it changed; `template` shows one person's data (as `data`) on the printable page
+    (by default as a plain list of names and values).
     """
 
     key: str
     title: Promise
     export: Callable[[list[Client]], dict[int, Any]]
     erase: Callable[..., int]
-    template: str
+    template: str = "bookings/privacy/_section.html"
 
 
 _SECTIONS: dict[str, PrivacySection] = {}
@@ -213,7 +214,7 @@ def privacy_erase(
 BOOKING_NOT_EXPORTED = {
     "id": "internal number",
     "client": "the export is grouped by person",
-    "token": "the private link's secret (the link itself is on My bookings)",
+    "token": "the private link's secret (the link itself is on My bookings)",  # nosec B105
     "form_key": "the booking form's double-submit key",
     "sequence": "the calendar file's revision number",
     "blocked_until": "the therapist's cleanup time after the session",
