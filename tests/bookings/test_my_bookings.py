@@ -88,6 +88,7 @@ def test_a_known_and_an_unknown_address_get_the_same_answer(
     unknown = ask(HttpClient(), "nobody@example.com", django_capture_on_commit_callbacks)
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"] == "/my/link-sent/"
+    assert known.cookies.keys() == unknown.cookies.keys()
     known_page, unknown_page = client.get(known["Location"]), HttpClient().get(unknown["Location"])
     assert known_page.status_code == unknown_page.status_code == 200
     assert known_page.content == unknown_page.content
@@ -362,3 +363,10 @@ def test_sign_in_links_are_redacted_from_logs(client, family, django_capture_on_
     line = f'"POST {link} HTTP/1.1" 302'
     assert redact(line) == '"POST /my/sign-in/[redacted]/ HTTP/1.1" 302'
     assert urlparse(link).path.split("/")[-2] not in redact(line)
+
+
+def test_signing_in_needs_the_pages_csrf_token(client, family, django_capture_on_commit_callbacks):
+    ask(client, "ruth@example.com", django_capture_on_commit_callbacks)
+    forged = HttpClient(enforce_csrf_checks=True).post(emailed_link())
+    assert forged.status_code == 403
+    assert SignInLink.objects.get().used_at is None
