@@ -283,3 +283,24 @@ class AvailabilityForm(SlotForm):
                 "start", ValidationError(_("'start' must be today or later."), code="past")
             )
         return data
+
+
+class SignInRequestForm(forms.Form):
+    """My bookings: the address to email a sign-in link to."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Please enter the email address you booked with."),
+            "invalid": _("Please enter a valid email address, such as name@example.com."),
+        },
+        help_text=_("The one you gave when booking. We email you a link to sign in."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -125,8 +126,11 @@ def _send(template: str, subject: str, to: str, context: dict, *, ics: bytes | N
     try:
         message.send()
     except Exception:  # A mail outage must not undo or break a committed booking.
+        booking = context.get("booking")
         logger.exception(
-            "Email %s for booking %s could not be sent", template, context["booking"].reference
+            "Email %s for booking %s could not be sent",
+            template,
+            booking.reference if booking else "-",
         )
 
 
@@ -264,4 +268,39 @@ def booking_reminder(booking: Booking) -> None:
         _("Reminder: %(service)s on %(when)s")
         % {"service": booking.service.name, "when": _when(booking)},
         _("This is a reminder of your session with us."),
+    )
+
+
+def booking_confirmation_resent(booking: Booking) -> None:
+    """The confirmation again, with its calendar file, as the client asked on My bookings."""
+    _client(
+        booking,
+        "confirmed",
+        _("Your booking confirmation: %(service)s, %(when)s")
+        % {"service": booking.service.name, "when": _when(booking)},
+        _("Here is your booking confirmation again, as you asked."),
+    )
+
+
+def sign_in_link(email: str, url: str, *, expires: datetime) -> None:
+    """The single-use "My bookings" link; it names nobody (anyone can type an address)."""
+    _send(
+        "my_sign_in",
+        _("Your sign-in link for My bookings at %(clinic)s") % {"clinic": settings.CLINIC["name"]},
+        email,
+        {"url": url, "expires": expires},
+    )
+
+
+def erasure_requested(erasure) -> None:
+    """Tell the clinic a request waits for the owner; the address stays in the back office."""
+    _send(
+        "erasure_requested",
+        _("A client asked for their personal data to be erased"),
+        settings.CLINIC["email"],
+        {
+            "review_url": settings.SITE_URL
+            + reverse("admin:bookings_erasurerequest_change", args=[erasure.pk]),
+            "requested_at": erasure.requested_at,
+        },
     )

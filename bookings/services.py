@@ -361,3 +361,22 @@ def therapist_new_calendar_token(*, therapist: Therapist) -> None:
     """A new private feed address; the old one stops working at once."""
     therapist.calendar_token = new_manage_token()
     therapist.save(update_fields=["calendar_token"])
+
+
+def booking_resend_confirmation(*, booking: Booking, now: datetime) -> None:
+    """Email a booking's confirmation, with its calendar file, again to the booking's own
+    address, as the client asked on My bookings; recorded in the booking's history.
+
+    Only for an upcoming confirmed booking with an email (BookingError otherwise)."""
+    if booking.status != Booking.Status.CONFIRMED or booking.start <= now:
+        raise BookingError(_("Only upcoming bookings have a confirmation to resend."), "past")
+    if not booking.emailable:
+        raise BookingError(_("This booking has no email address to send to."), "no_email")
+    with transaction.atomic():
+        BookingChange.objects.create(
+            booking=booking,
+            actor=BookingChange.Actor.CLIENT,
+            at=now,
+            action=_("Confirmation resent (My bookings)"),
+        )
+    transaction.on_commit(lambda: notifications.booking_confirmation_resent(booking))

@@ -31,6 +31,14 @@ urlpatterns = [
         views.reschedule_confirm,
         name="reschedule_confirm",
     ),
+    path("my/", views.my_bookings, name="my"),
+    path("my/link-sent/", views.my_link_sent, name="my_link_sent"),
+    path("my/sign-in/<str:token>/", views.my_sign_in, name="my_sign_in"),
+    path("my/sign-out/", views.my_sign_out, name="my_sign_out"),
+    path("my/bookings/<str:reference>/resend/", views.my_resend, name="my_resend"),
+    path("my/data/", views.my_data, name="my_data"),
+    path("my/data.json", views.my_data_json, name="my_data_json"),
+    path("my/erasure/", views.my_erasure, name="my_erasure"),
     path("api/availability", cached_free_times(views.api_availability), name="api_availability"),
 ]
 

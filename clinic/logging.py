@@ -1,9 +1,10 @@
-"""Keep secrets out of logs: booking links and calendar-feed keys are replaced before output."""
+"""Keep secrets out of logs: booking links, sign-in links and calendar-feed keys are replaced
+before output."""
 
 import logging
 import re
 
-SECRET_PATHS = re.compile(r"(/bookings/|/calendar/)[A-Za-z0-9_\-]{16,}")
+SECRET_PATHS = re.compile(r"(/bookings/|/calendar/|/my/sign-in/)[A-Za-z0-9_\-:]{16,}")
 
 
 def redact(text: str) -> str:

@@ -176,6 +176,7 @@ RATE_LIMITS = {
     "booking": (int(os.environ.get("RATE_LIMIT_BOOKING", "10")), 60),
     "lookup": (int(os.environ.get("RATE_LIMIT_LOOKUP", "60")), 60),
     "login": (int(os.environ.get("RATE_LIMIT_LOGIN", "5")), 60),
+    "sign_in": (int(os.environ.get("RATE_LIMIT_SIGN_IN", "5")), 60),
 }
 # How many reverse proxies in front of the app add to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))

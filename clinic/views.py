@@ -71,6 +71,7 @@ def robots_txt(request):
         "Disallow: /bookings/",
         "Disallow: /api/",
         "Disallow: /calendar/",
+        "Disallow: /my/",
         f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -4,7 +4,8 @@
 - `agenda` (the view) and `agenda_grid` (building the grid from plain rows);
 - `desk`: the front desk's "book for a caller" and "move";
 - `actions` and `export`: the booking list's actions and the CSV export;
-- `calendar_link`: a therapist's private calendar address.
+- `calendar_link`: a therapist's private calendar address;
+- `privacy`: clients' erasure requests, for the owner alone.
 
 The owner (superuser) and the front desk see everything; a therapist sees only their own
 profile, hours, time off, bookings and the clients they have had bookings with. The rule is
@@ -15,7 +16,14 @@ rows outside a user's scope answer 404 on every admin URL.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import bookings, catalogue, clients, schedules, therapists  # noqa: F401  (registration)
+from . import (  # noqa: F401  (registration)
+    bookings,
+    catalogue,
+    clients,
+    privacy,
+    schedules,
+    therapists,
+)
 
 admin.site.site_header = _("Rimrock Massage & Bodywork: back office")
 admin.site.site_title = _("Clinic back office")

@@ -2,6 +2,7 @@
 
 from .bookings import Booking, BookingChange, Client, normal_email, normal_name
 from .catalogue import Service, Therapist
+from .privacy import ErasureRequest, SignInLink
 from .querysets import FRONT_DESK_GROUP, THERAPIST_GROUP, StaffScope, staff_scope
 from .rooms import Room, RoomClosure, RoomFeature
 from .schedules import BookingPolicy, Closure, Period, TimeOff, WorkingHours
@@ -16,11 +17,13 @@ __all__ = [
     "BookingPolicy",
     "Client",
     "Closure",
+    "ErasureRequest",
     "Period",
     "Room",
     "RoomClosure",
     "RoomFeature",
     "Service",
+    "SignInLink",
     "StaffScope",
     "Therapist",
     "TimeOff",

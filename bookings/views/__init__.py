@@ -9,6 +9,8 @@ from .catalogue import (
     TherapistListView,
     book,
 )
+from .my import my_bookings, my_link_sent, my_resend, my_sign_in, my_sign_out
+from .privacy import my_data, my_data_json, my_erasure
 from .self_service import booking_ics, cancel, manage, reschedule, reschedule_confirm
 
 __all__ = [
@@ -23,6 +25,14 @@ __all__ = [
     "cancel",
     "confirm",
     "manage",
+    "my_bookings",
+    "my_data",
+    "my_data_json",
+    "my_erasure",
+    "my_link_sent",
+    "my_resend",
+    "my_sign_in",
+    "my_sign_out",
     "reschedule",
     "reschedule_confirm",
 ]

@@ -3,9 +3,12 @@
 axe runs WCAG 2.0/2.1/2.2 A and AA rules plus best practices, at a desktop and a phone size.
 """
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
+from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from articles.models import Article, Category
@@ -72,8 +75,11 @@ def test_axe_finds_no_violations_on_public_pages(page: Page, shoot, clinic):
     expect(page.get_by_role("alert")).to_be_visible()
     check("confirm-lost-race")
 
-    # The lost-race page kept the details: one click on a nearby time books it.
-    page.locator("button[name=start]").first.click()
+    # The lost-race page kept the details: a nearby time comes back to confirm, then books.
+    page.locator("button[name=choose]").first.click()
+    expect(page.get_by_role("button", name="Book this session")).to_be_visible()
+    check("confirm-nearest-time")
+    page.get_by_role("button", name="Book this session").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your session is booked")
     soonest_url = page.url
     check("manage-soonest")
@@ -103,6 +109,43 @@ def test_axe_finds_no_violations_on_public_pages(page: Page, shoot, clinic):
     page.get_by_role("button", name="Yes, cancel my booking").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your booking is cancelled")
     check("manage-cancelled")
+
+    failures = [report for report in reports if report]
+    assert not failures, "\n\n".join(failures)
+
+
+def test_axe_finds_no_violations_on_my_bookings(page: Page, shoot, clinic):
+    """My bookings, signed in with the emailed link, and the privacy pages."""
+    upcoming = Booking.objects.filter(status="confirmed", start__gt=timezone.now())
+    email = upcoming.exclude(client__email="").order_by("start").first().client.email
+    reports = []
+
+    def check(name: str, url: str | None = None) -> None:
+        if url is not None:
+            page.goto(url)
+        reports.append(axe_violations(page))
+        shoot(f"{len(reports):02d}-{name}")
+
+    page.goto("/my/")
+    check("my-form")
+    page.get_by_label("Your email address").fill(email)
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    check("my-link-sent")
+    link = re.search(r"(/my/sign-in/[^\s/]+/)", mail.outbox[-1].body).group(1)
+    check("my-sign-in", link)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My bookings")
+    check("my-bookings")
+    page.get_by_role("button", name="Resend confirmation").first.click()
+    expect(page.get_by_role("status").first).to_contain_text("We have emailed the confirmation")
+    check("my-link-used", link)
+    check("my-data", "/my/data/")
+    check("my-erasure", "/my/erasure/")
+    page.get_by_role("button", name="Yes, ask for erasure").click()
+    expect(page.get_by_role("status").first).to_contain_text("We have your request")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("status").first).to_contain_text("You are signed out")
 
     failures = [report for report in reports if report]
     assert not failures, "\n\n".join(failures)

@@ -6,6 +6,7 @@ package vnu-jar, pinned in package.json) with the machine's Java.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from datetime import datetime, timedelta
@@ -13,12 +14,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from django.core import mail
 from django.test import RequestFactory
 from django.utils import timezone
 
 from articles.models import Article, Category
 from bookings.demo import seed_clinic
-from bookings.models import Booking, BookingPolicy, Service, Therapist
+from bookings.models import Booking, BookingPolicy, Client, Service, Therapist
 from clinic import views as clinic_views
 from tests.factories import make_booking
 
@@ -173,10 +175,40 @@ def public_pages(client, settings) -> dict[str, tuple[int, str]]:
     return pages
 
 
-def test_public_pages_pass_the_nu_html_checker(client, settings, tmp_path):
+def my_pages(client, capture) -> dict[str, tuple[int, str]]:
+    """My bookings and privacy: the form, the answer, the link, the lists, the export."""
+    email = Client.objects.exclude(email="").order_by("pk").first().email
+    pages = {}
+
+    def page(name, method, url, status=200, data=None):
+        response = getattr(client, method)(url, data or {})
+        assert response.status_code == status, (name, url, response.status_code)
+        pages[name] = (status, response.content.decode())
+
+    page("my-form", "get", "/my/")
+    page("my-form-errors", "post", "/my/", 400, {"email": "not an address"})
+    with capture(execute=True):
+        client.post("/my/", {"email": email})
+    page("my-link-sent", "get", "/my/link-sent/")
+    link = re.search(r"(/my/sign-in/[^\s/]+/)", mail.outbox[-1].body).group(1)
+    page("my-sign-in", "get", link)
+    page("my-link-bad", "get", "/my/sign-in/not-a-link/", 400)
+    client.post(link)
+    page("my-link-used", "get", link, 410)
+    page("my-bookings", "get", "/my/")
+    page("my-data", "get", "/my/data/")
+    page("my-erasure", "get", "/my/erasure/")
+    return pages
+
+
+def test_public_pages_pass_the_nu_html_checker(
+    client, settings, tmp_path, django_capture_on_commit_callbacks
+):
     command = vnu_command()
     seed_clinic(now=timezone.now())
     pages = public_pages(client, settings)
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "booking": (100, 60)}
+    pages.update(my_pages(client, django_capture_on_commit_callbacks))
     files = []
     for name, (_, content) in pages.items():
         path = tmp_path / f"{name}.html"
