@@ -74,3 +74,23 @@ def _preferred(therapists: Sequence[Therapist], rooms: list[Room]) -> dict[str, 
         if room_id in order:
             preferred[slugs[therapist_id]].append((order[room_id], rooms[order[room_id]].slug))
     return {key: [slug for _, slug in sorted(pairs)] for key, pairs in preferred.items()}
+
+
+def free_rooms_for(booking: Booking) -> list[Room]:
+    """The suitable rooms in which nothing else meets `booking`'s session and cleanup: where
+    the front desk may move it. Its own room is among them."""
+    rooms = suitable_rooms(booking.service) or []
+    window = (booking.start, booking.blocked_until)
+    taken = set(
+        Booking.objects.active()
+        .overlapping(*window)
+        .exclude(pk=booking.pk)
+        .filter(room__in=rooms)
+        .values_list("room_id", flat=True)
+    )
+    closed = set(
+        RoomClosure.objects.overlapping(*window)
+        .filter(room__in=rooms)
+        .values_list("room_id", flat=True)
+    )
+    return [room for room in rooms if room.pk not in taken | closed]

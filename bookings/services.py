@@ -29,7 +29,7 @@ from .models import (
     normal_name,
 )
 from .refusals import BookingError, SlotUnavailable, change_refusal
-from .rooms import suitable_rooms
+from .rooms import free_rooms_for, suitable_rooms
 from .schedules import bookable_therapists, check_slot
 from .times import admin_time
 
@@ -334,6 +334,34 @@ def reminders_send(*, now: datetime, batch: int = 50) -> int:
         for booking in claimed:
             notifications.booking_reminder(booking)
         sent += len(claimed)
+
+
+def booking_set_room(*, booking: Booking, room: Room, by, now: datetime) -> Booking:
+    """Move a confirmed booking to another room at the same time (staff), recording it.
+
+    Under the lock, like a booking: the room must be suitable and free for the session and
+    its cleanup (SlotUnavailable otherwise, nothing changed).
+    """
+    with transaction.atomic():
+        _lock_therapists([booking.therapist], booking.service)
+        booking = _lock_booking(booking, now=now, policy=BookingPolicy.load(), by=by)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise BookingError(_("Only confirmed bookings can change room."), "not_confirmed")
+        if room.pk not in {free.pk for free in free_rooms_for(booking)}:
+            raise SlotUnavailable(
+                _("%(room)s is not free then (or lacks what the service needs).")
+                % {"room": room.name},
+                "room",
+            )
+        previous = booking.room
+        booking.room = room
+        _save_guarded(booking)
+        action = _("Moved from %(old)s to %(new)s") % {
+            "old": previous.name if previous else _("no room"),
+            "new": room.name,
+        }
+        _record(booking, by, action, now)
+    return booking
 
 
 def booking_set_notes(*, booking: Booking, notes: str, by, now: datetime) -> None:

@@ -21,6 +21,7 @@ from . import (  # noqa: F401  (registration)
     catalogue,
     clients,
     privacy,
+    rooms,
     schedules,
     therapists,
 )

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from ..models import Booking, Closure, Therapist, TimeOff, staff_scope
-from ..schedules import therapists_with_hours
+from ..availability import Schedule
+from ..models import Booking, Closure, Room, RoomClosure, Therapist, TimeOff, staff_scope
+from ..schedules import therapists_with_hours, weekly_hours
 from ..times import admin_date, clinic_tz, zone_name
-from .agenda_grid import HeaderCell, build_agenda
+from .agenda_grid import HeaderCell, RoomLane, build_agenda
 from .base import admin_context
 from .forms import date_window
 
@@ -82,6 +83,39 @@ def _add_url(model_admin, request):
     return add_url
 
 
+def _window(days: list[date]) -> tuple[datetime, datetime]:
+    tz = clinic_tz()
+    return (
+        datetime.combine(days[0], time.min, tzinfo=tz),
+        datetime.combine(days[-1] + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
+def _room_grid(days: list[date], *, now):
+    """Lanes and rows by room: each active room's sessions and closures; rooms count as open
+    while anyone on the team works."""
+    window = _window(days)
+    rooms = list(Room.objects.active())
+    team = therapists_with_hours(Therapist.objects.active())
+    weekly = weekly_hours(hours for therapist in team for hours in therapist.hours.all())
+    return build_agenda(
+        [RoomLane(pk=room.pk, slug=room.slug, name=room.name) for room in rooms],
+        days,
+        bookings=Booking.objects.active()
+        .overlapping(*window, cleanup=False)
+        .filter(room__in=rooms)
+        .select_related("client", "service", "therapist")
+        .order_by("start"),
+        time_off=RoomClosure.objects.overlapping(*window).filter(room__in=rooms),
+        closures=Closure.objects.overlapping(*window),
+        tz=clinic_tz(),
+        now=now,
+        session_url=lambda b: reverse("admin:bookings_booking_change", args=[b.pk]),
+        by_room=True,
+        schedules={room.pk: Schedule(key=room.slug, weekly=weekly) for room in rooms},
+    )
+
+
 def _grid(request, model_admin, shown: list[Therapist], days: list[date], *, now):
     """Lanes and rows for `shown` on `days`: bookings, time off and closures, a query each."""
     tz = clinic_tz()
@@ -92,7 +126,7 @@ def _grid(request, model_admin, shown: list[Therapist], days: list[date], *, now
         Booking.objects.active()
         .overlapping(window_start, window_end, cleanup=False)
         .filter(therapist__in=ids)
-        .select_related("client", "service")
+        .select_related("client", "service", "room")
         .order_by("start")
     )
     return build_agenda(
@@ -108,11 +142,19 @@ def _grid(request, model_admin, shown: list[Therapist], days: list[date], *, now
     )
 
 
-def agenda(request, model_admin):
-    """Day or week agenda for one therapist or the whole clinic, in clinic time.
+def _days(chosen: date, view: str) -> tuple[list[date], timedelta]:
+    """The days shown, and how far "previous" and "next" go."""
+    if view == "week":
+        first = chosen - timedelta(days=chosen.weekday())
+        return [first + timedelta(days=offset) for offset in range(7)], timedelta(days=7)
+    return [chosen], timedelta(days=1)
 
-    ?date=YYYY-MM-DD&view=day|week&therapist=<slug>. Constant queries: therapists, their
-    hours, bookings, time off and closures, one query each.
+
+def agenda(request, model_admin):
+    """Day or week agenda of one therapist, the whole clinic or the rooms, in clinic time.
+
+    ?date=YYYY-MM-DD&view=day|week&therapist=<slug>&by=room. Constant queries: therapists,
+    their hours, bookings, time off and closures (rooms and their closures), one query each.
     """
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
@@ -121,22 +163,24 @@ def agenda(request, model_admin):
     today = now.astimezone(clinic_tz()).date()
     chosen, problem = _date_param(request.GET.get("date"), today)
     view = request.GET.get("view", "day")
-    if view not in {"day", "week"}:
-        view = "day"
+    view = view if view in {"day", "week"} else "day"
     shown, choices, slug = _team(request, request.GET.get("therapist", ""))
-    if view == "week":
-        first = chosen - timedelta(days=chosen.weekday())
-        days, step = [first + timedelta(days=offset) for offset in range(7)], timedelta(days=7)
+    days, step = _days(chosen, view)
+    by_room = scope.everything and request.GET.get("by") == "room"
+    if by_room:
+        lanes, rows = _room_grid(days, now=now)
+        shown, slug = [lane.therapist for lane in lanes if lane.day == days[0]], ""
+        who = _("Whole clinic, by room")
     else:
-        days, step = [chosen], timedelta(days=1)
-    lanes, rows = _grid(request, model_admin, shown, days, now=now)
+        lanes, rows = _grid(request, model_admin, shown, days, now=now)
+        who = shown[0].name if slug and shown else _("Whole clinic")
 
     def link(**changes) -> str:
-        params = {"date": chosen.isoformat(), "view": view, "therapist": slug, **changes}
+        params = {"date": chosen.isoformat(), "view": view, "therapist": slug}
+        params.update({"by": "room" if by_room else "", **changes})
         return "?" + urlencode({k: v for k, v in params.items() if v})
 
-    title = _title(view, days)
-    who = shown[0].name if slug and shown else _("Whole clinic")
+    title, everything = _title(view, days), scope.everything
     context = admin_context(
         request,
         model_admin,
@@ -149,25 +193,37 @@ def agenda(request, model_admin):
         today=today,
         therapist_slug=slug,
         therapists=choices,
-        can_choose_therapist=scope.everything,
+        can_choose_therapist=everything,
         lanes=lanes,
         rows=rows,
-        header_rows=_headers(lanes, shown, days, view=view, today=today, link=link, scope=scope),
+        header_rows=_headers(
+            lanes, shown, days, view=view, today=today, link=link, links=everything and not by_room
+        ),
         session_count=sum(len(lane.sessions) for lane in lanes),
         zone=zone_name(),
         problem=problem,
         window=date_window(today, back=AGENDA_YEARS, ahead=AGENDA_YEARS),
-        previous_url=link(date=(chosen - step).isoformat()),
-        next_url=link(date=(chosen + step).isoformat()),
-        today_url=link(date=today.isoformat()),
-        day_url=link(view="day"),
-        week_url=link(view="week"),
-        clinic_url=link(therapist="") if scope.everything else "",
+        by_room=by_room,
         can_add=model_admin.has_add_permission(request),
+        **_nav_links(link, chosen=chosen, step=step, today=today, everything=everything),
     )
     return TemplateResponse(
         request, "admin/bookings/agenda.html", context, status=400 if problem else 200
     )
+
+
+def _nav_links(link, *, chosen: date, step: timedelta, today: date, everything: bool) -> dict:
+    """The toolbar's links; choosing whom to show is for the front desk and the owner."""
+    return {
+        "previous_url": link(date=(chosen - step).isoformat()),
+        "next_url": link(date=(chosen + step).isoformat()),
+        "today_url": link(date=today.isoformat()),
+        "day_url": link(view="day"),
+        "week_url": link(view="week"),
+        "clinic_url": link(therapist="", by="") if everything else "",
+        "room_url": link(by="room", therapist="") if everything else "",
+        "team_url": link(by="") if everything else "",
+    }
 
 
 def _title(view: str, days: list[date]) -> str:
@@ -179,11 +235,11 @@ def _title(view: str, days: list[date]) -> str:
     return dateformat.format(days[0], "l, F j, Y")
 
 
-def _headers(lanes, shown, days, *, view, today, link, scope) -> list[list[HeaderCell]]:
+def _headers(lanes, shown, days, *, view, today, link, links) -> list[list[HeaderCell]]:
     def therapist_cell(therapist, *, short=False, first_of_day=False):
         return HeaderCell(
             label=therapist.first_name if short else therapist.name,
-            url=link(therapist=therapist.slug, view="week") if scope.everything else "",
+            url=link(therapist=therapist.slug, view="week") if links else "",
             first_of_day=first_of_day,
         )
 

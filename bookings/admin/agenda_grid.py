@@ -118,6 +118,8 @@ def build_agenda(
     now: datetime,
     session_url,
     add_url=None,
+    by_room: bool = False,
+    schedules: dict | None = None,
 ) -> tuple[list[AgendaLane], list[AgendaRow]]:
     """The agenda grid: lanes (a therapist on a day) and rows of 15 minutes of wall-clock time.
 
@@ -126,11 +128,17 @@ def build_agenda(
     Sessions become blocks spanning their rows (`rowspan`); working hours, breaks between
     working intervals, time off, closures and cleanup times shade the empty rows. Only free
     working rows that start at or after `now` get an `add_url`.
+
+    `by_room`: the lanes are rooms (`therapists` holds `RoomLane`s with their `schedules`),
+    sessions are placed by their room and `time_off` holds the rooms' closures.
     """
-    lanes = _lanes(therapists, days, bookings, tz=tz, session_url=session_url)
+    owner = "room_id" if by_room else "therapist_id"
+    lanes = _lanes(
+        therapists, days, bookings, tz=tz, session_url=session_url, owner=owner, schedules=schedules
+    )
     off: dict[int | None, Off] = defaultdict(list)
     for row in time_off:
-        off[row.therapist_id].append((row.start, row.end, row.reason or _("Time off")))
+        off[getattr(row, owner)].append((row.start, row.end, row.reason or _("Time off")))
     for closure in closures:
         off[None].append((closure.start, closure.end, _("Closed: %s") % closure.reason))
     grid = _grid(lanes, tz=tz, now=now, add_url=add_url)
@@ -151,9 +159,24 @@ def build_agenda(
     return lanes, rows
 
 
-def _lanes(therapists, days, bookings, *, tz, session_url) -> list[AgendaLane]:
+@dataclass(frozen=True)
+class RoomLane:
+    """A room heading a lane of the agenda by room, shaped like a therapist for the grid."""
+
+    pk: int
+    slug: str
+    name: str
+
+    @property
+    def first_name(self) -> str:
+        return self.name
+
+
+def _lanes(
+    therapists, days, bookings, *, tz, session_url, owner="therapist_id", schedules=None
+) -> list[AgendaLane]:
     multi_day = len(days) > 1
-    schedules = {t.pk: schedule_of(t) for t in therapists}
+    schedules = schedules or {t.pk: schedule_of(t) for t in therapists}
     lanes = [
         AgendaLane(
             therapist=t,
@@ -168,7 +191,7 @@ def _lanes(therapists, days, bookings, *, tz, session_url) -> list[AgendaLane]:
     by_lane = {(lane.therapist.pk, lane.day): lane for lane in lanes}
     for booking in bookings:
         start = booking.start.astimezone(tz)
-        lane = by_lane.get((booking.therapist_id, start.date()))
+        lane = by_lane.get((getattr(booking, owner), start.date()))
         if lane is not None:
             lane.sessions.append(
                 AgendaSession(booking, start, booking.end.astimezone(tz), session_url(booking))

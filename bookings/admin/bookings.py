@@ -93,13 +93,22 @@ class BookingChangeInline(ReadOnlyInline):
 @admin.register(Booking)
 class BookingAdmin(BookingActions, ScopedAdmin):
     form = BookingAdminForm
-    list_display = ["reference", "when", "client", "therapist", "status", "service", "source"]
+    list_display = [
+        "reference",
+        "when",
+        "client",
+        "therapist",
+        "room",
+        "status",
+        "service",
+        "source",
+    ]
     list_display_links = ["reference", "when"]
     list_filter = [WhenFilter, "therapist", "service", "status", "source"]
     date_hierarchy = "start"
     search_fields = ["reference", "client__name", "client__email", "client__phone"]
     search_help_text = _("Search by reference or the client's name, email or phone.")
-    list_select_related = ["therapist", "service", "client"]
+    list_select_related = ["therapist", "service", "client", "room"]
     ordering = ["-start"]
     actions = ["mark_completed", "mark_no_show", "cancel_bookings", "export_selected"]
     inlines = [BookingChangeInline]
@@ -137,9 +146,17 @@ class BookingAdmin(BookingActions, ScopedAdmin):
         return [f for f in self.list_display if f != "therapist"]
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = list(self.readonly_fields)
         if obj is not None and obj.status == Booking.Status.CANCELLED:
-            return [*self.readonly_fields, "status"]
-        return self.readonly_fields
+            readonly.append("status")
+        if not (
+            obj is not None
+            and obj.status == Booking.Status.CONFIRMED
+            and obj.room_id is not None
+            and self.has_move_permission(request, obj)
+        ):
+            readonly.append("room")  # the front desk changes rooms, to a free one only
+        return readonly
 
     def get_fieldsets(self, request, obj=None):
         status = ["status"]
@@ -160,6 +177,7 @@ class BookingAdmin(BookingActions, ScopedAdmin):
                         "reference",
                         "session_time",
                         "therapist",
+                        "room",
                         "service",
                         "client",
                         "client_contact",
@@ -250,6 +268,13 @@ class BookingAdmin(BookingActions, ScopedAdmin):
     def save_model(self, request, obj, form, change):
         """Notes and status change through services, each recorded in the booking's history."""
         now = timezone.now()
+        if "room" in form.changed_data:
+            try:
+                services.booking_set_room(
+                    booking=obj, room=form.cleaned_data["room"], by=request.user, now=now
+                )
+            except services.BookingError as error:
+                messages.error(request, error.message)
         if "notes" in form.changed_data:
             services.booking_set_notes(
                 booking=obj, notes=form.cleaned_data["notes"], by=request.user, now=now

@@ -12,6 +12,7 @@ class ServiceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "active"]
     search_fields = ["name", "summary"]
     prepopulated_fields = {"slug": ["name", "duration"]}
+    filter_horizontal = ["required_features"]
 
 
 @admin.register(BookingPolicy)

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..availability import local_datetime
 from ..forms import validate_phone
-from ..models import Booking, Service, Therapist, WorkingHours
+from ..models import Booking, Room, Service, Therapist, WorkingHours
+from ..rooms import free_rooms_for
 from ..times import admin_date, admin_time, clinic_tz
 
 EXPORT_MAX_DAYS = 366
@@ -256,7 +257,7 @@ class BookingAdminForm(forms.ModelForm):
 
     class Meta:
         model = Booking
-        fields = ["status", "notes"]
+        fields = ["status", "room", "notes"]
         help_texts = {
             "status": _(
                 "Cancelling frees the time and emails the client. Completed and no-show are for "
@@ -267,6 +268,14 @@ class BookingAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        room = self.fields.get("room")
+        if room is not None and self.instance.pk:
+            # Only rooms free for the whole session and cleanup (its own room among them).
+            free = [r.pk for r in free_rooms_for(self.instance)]
+            room.queryset = Room.objects.filter(pk__in=free)
+            room.required = True
+            room.empty_label = None
+            room.help_text = _("Only rooms free for the session and its cleanup are listed.")
         status = self.fields.get("status")
         if status is not None and self.instance.pk:
             allowed = {

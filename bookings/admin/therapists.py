@@ -31,11 +31,11 @@ class TherapistAdmin(ScopedAdmin):
     list_filter = ["active", "services"]
     search_fields = ["name", "email"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["services"]
+    filter_horizontal = ["services", "preferred_rooms"]
     inlines = [WorkingHoursInline, TimeOffInline]
     actions = ["new_calendar_addresses"]
     # What only the front desk and the owner change on a therapist.
-    front_desk_fields = ["user", "slug", "services", "active", "order"]
+    front_desk_fields = ["user", "slug", "services", "preferred_rooms", "active", "order"]
 
     def get_list_filter(self, request):
         return self.list_filter if sees_everything(request) else []
@@ -56,7 +56,7 @@ class TherapistAdmin(ScopedAdmin):
                 _("Profile on the website"),
                 {"fields": ["bio", "credentials", "years_experience", "techniques"]},
             ),
-            (_("Bookings"), {"fields": ["services", "active", "order"]}),
+            (_("Bookings"), {"fields": ["services", "preferred_rooms", "active", "order"]}),
         ]
         if obj is not None:
             fieldsets.append(

@@ -1,6 +1,7 @@
 """Rooms: a session needs a free therapist and a free, suitable room, under the guarantee."""
 
 import importlib
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -270,3 +271,98 @@ def test_the_migration_places_existing_bookings_in_rooms_without_overlaps(policy
             .exists()
         )
     assert BookingPolicy.objects.exists()
+
+
+# --- The back office ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def desk(db, django_user_model):
+    from bookings.demo import ensure_groups
+
+    user = django_user_model.objects.create_user("frontdesk", password="x", is_staff=True)
+    user.groups.add(ensure_groups()["Front desk"])
+    return user
+
+
+def change_url(booking):
+    return f"/admin/bookings/booking/{booking.pk}/change/"
+
+
+def change_form(client, booking) -> dict:
+    response = client.get(change_url(booking))
+    form = response.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update({"changes-TOTAL_FORMS": "0", "changes-INITIAL_FORMS": "0"})
+    return data
+
+
+@pytest.mark.django_db
+def test_the_front_desk_moves_a_session_to_a_free_room_only(client, policy, rooms, desk):
+    service = make_service()
+    maren = make_therapist(slug="maren", services=[service])
+    luis = make_therapist(slug="luis", name="Luis Echeverria", services=[service])
+    ours = book(service, maren)
+    theirs = book(service, luis, email="dan@example.com", name="Dan Okafor")
+    client.force_login(desk)
+
+    page = client.get(change_url(ours)).content.decode()
+    offered = re.findall(
+        r'<option value="(\d+)"', page.split('name="room"')[1].split("</select>")[0]
+    )
+    assert offered == [str(ours.room.pk)]  # the other room is taken by Dan's session
+
+    data = change_form(client, ours)
+    data["room"] = str(theirs.room.pk)  # forged: a taken room
+    response = client.post(change_url(ours), data)
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    ours.refresh_from_db()
+    assert ours.room != theirs.room
+
+    services.booking_cancel(booking=theirs, now=NOW, by=desk)
+    data = change_form(client, ours)
+    data["room"] = str(theirs.room.pk)
+    assert client.post(change_url(ours), data).status_code == 302
+    ours.refresh_from_db()
+    assert ours.room == theirs.room
+    assert ours.changes.filter(action__startswith="Moved from").exists()
+
+
+@pytest.mark.django_db
+def test_a_therapist_sees_the_room_but_does_not_change_it(client, policy, rooms, django_user_model):
+    from bookings.demo import ensure_groups
+
+    service = make_service()
+    maren = make_therapist(slug="maren", services=[service])
+    maren.user = django_user_model.objects.create_user("maren", password="x", is_staff=True)
+    maren.user.groups.add(ensure_groups()["Therapist"])
+    maren.save()
+    booking = book(service, maren)
+    client.force_login(maren.user)
+    page = client.get(change_url(booking)).content.decode()
+    assert booking.room.name in page and 'name="room"' not in page
+
+
+@pytest.mark.django_db
+def test_the_agenda_by_room_shows_each_rooms_sessions(client, policy, rooms, desk):
+    service = make_service()
+    maren = make_therapist(slug="maren", services=[service])
+    booking = book(service, maren)
+    client.force_login(desk)
+    response = client.get("/admin/bookings/booking/agenda/", {"date": "2026-12-08", "by": "room"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Birch room" in page and "Cedar room" in page and "Whole clinic, by room" in page
+    assert f"/admin/bookings/booking/{booking.pk}/change/" in page and "with Maren" in page
+    # By therapist, each session names its room.
+    team = client.get("/admin/bookings/booking/agenda/", {"date": "2026-12-08"})
+    assert booking.room.name in team.content.decode()
+
+
+@pytest.mark.django_db
+def test_rooms_are_the_owners_to_set_up(client, admin_client, rooms, desk):
+    url = f"/admin/bookings/room/{rooms['birch'].pk}/change/"
+    client.force_login(desk)
+    assert client.get(url).status_code == 200  # the front desk may look
+    assert client.post(url, {"name": "Renamed"}).status_code == 403
+    assert admin_client.get("/admin/bookings/room/add/").status_code == 200
