@@ -304,3 +304,21 @@ class SignInRequestForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class PlanForm(forms.Form):
+    """A care plan on the confirm step: the same session every 1, 2 or 3 weeks, 2-12 times."""
+
+    plan_every = forms.TypedChoiceField(
+        label=_("Every"),
+        coerce=int,
+        choices=[(1, _("week")), (2, _("2 weeks")), (3, _("3 weeks"))],
+        initial=1,
+    )
+    plan_count = forms.TypedChoiceField(
+        label=_("Sessions in all"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(2, 13)],
+        initial=6,
+        help_text=_("You will see every date, and choose another time for any that is taken."),
+    )

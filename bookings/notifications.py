@@ -86,6 +86,42 @@ def booking_event(
     return event
 
 
+def series_calendar_file(sessions: list[Booking], *, now: datetime | None = None) -> bytes:
+    """One calendar holding every session of a care plan, each with its own UID."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Rimrock Massage & Bodywork//Bookings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-timezone", str(clinic_tz()))
+    for booking in sessions:
+        calendar.add_component(booking_event(booking, now=now))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def series_created(series) -> None:
+    """One email for a whole care plan (and one to the therapist), not one per session."""
+    sessions = list(series.bookings.select_related("service", "therapist").order_by("start"))
+    first = sessions[0]
+    for booking in sessions:
+        booking.manage_url = manage_url(booking)
+    context = {"series": series, "sessions": sessions, "first": first}
+    if first.emailable:
+        subject = _("Care plan booked: %(count)d sessions of %(service)s from %(when)s") % {
+            "count": len(sessions),
+            "service": first.service.name,
+            "when": _when(first),
+        }
+        _send("client_series", subject, first.email, context, ics=series_calendar_file(sessions))
+    for booking in sessions:
+        _therapist(
+            booking,
+            "new",
+            _("New booking: %(when)s, %(service)s")
+            % {"service": booking.service, "when": _when(booking)},
+        )
+
+
 def google_calendar_url(booking: Booking) -> str:
     fmt = "%Y%m%dT%H%M%SZ"
     params = {

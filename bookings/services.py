@@ -106,25 +106,37 @@ def booking_create(
             override_hours=override_hours,
             staff=source == Booking.Source.STAFF,
         )
-        booking = Booking(
-            client=client_for(name=name, email=email, phone=phone),
-            name=normal_name(name),
-            email=normal_email(email),
-            phone=phone,
-            form_key=form_key,
+        booking = save_new(
+            Booking(
+                client=client_for(name=name, email=email, phone=phone),
+                name=normal_name(name),
+                email=normal_email(email),
+                phone=phone,
+                notes=notes,
+                source=source,
+                form_key=form_key,
+            ),
             service=service,
             therapist=chosen,
             room=room,
-            notes=notes,
-            source=source,
-            price=service.price,
+            start=start,
+            now=now,
+            policy=policy,
+            by=by,
         )
-        booking.set_times(start)
-        _skip_reminder_if_soon(booking, now, policy)
-        _save_guarded(booking)
-        _record(booking, by, _("Booked") if by else _("Booked online"), now)
-        _note_other_phone(booking, now)
     transaction.on_commit(lambda: notifications.booking_created(booking))
+    return booking
+
+
+def save_new(booking: Booking, *, service, therapist, room, start, now, policy, by) -> Booking:
+    """Save a new booking of `service` at `start` (checked under the lock), with its history."""
+    booking.service, booking.therapist, booking.room = service, therapist, room
+    booking.price = service.price
+    booking.set_times(start)
+    _skip_reminder_if_soon(booking, now, policy)
+    _save_guarded(booking)
+    _record(booking, by, _("Booked") if by else _("Booked online"), now)
+    _note_other_phone(booking, now)
     return booking
 
 

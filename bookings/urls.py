@@ -25,6 +25,7 @@ urlpatterns = [
     path("bookings/<str:token>/", views.manage, name="manage"),
     path("bookings/<str:token>/booking.ics", views.booking_ics, name="booking_ics"),
     path("bookings/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("bookings/<str:token>/cancel-plan/", views.cancel_plan, name="cancel_plan"),
     path("bookings/<str:token>/reschedule/", views.reschedule, name="reschedule"),
     path(
         "bookings/<str:token>/reschedule/confirm/",

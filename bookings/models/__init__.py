@@ -1,6 +1,6 @@
 """The booking models, one module per part of the domain; import them from here."""
 
-from .bookings import Booking, BookingChange, Client, normal_email, normal_name
+from .bookings import Booking, BookingChange, Client, Series, normal_email, normal_name
 from .catalogue import Service, Therapist
 from .privacy import ErasureRequest, SignInLink
 from .querysets import FRONT_DESK_GROUP, THERAPIST_GROUP, StaffScope, staff_scope
@@ -22,6 +22,7 @@ __all__ = [
     "Room",
     "RoomClosure",
     "RoomFeature",
+    "Series",
     "Service",
     "SignInLink",
     "StaffScope",

@@ -75,6 +75,33 @@ class Client(models.Model):
         self.name, self.email = normal_name(self.name), normal_email(self.email)
 
 
+class Series(models.Model):
+    """A care plan: one service with one therapist every few weeks, booked all at once.
+
+    Each session is a booking of its own (movable and cancellable on its own); the series
+    ties them together for one email, one calendar file and "cancel from this date on".
+    """
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="series", verbose_name=_("client")
+    )
+    every_weeks = models.PositiveSmallIntegerField(_("every (weeks)"))
+    created_at = models.DateTimeField(_("booked"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("care plan")
+        verbose_name_plural = _("care plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every_weeks__gte=1, every_weeks__lte=3), name="series_every_1_to_3"
+            )
+        ]
+
+    def __str__(self):
+        return str(_("Every %(weeks)d weeks") % {"weeks": self.every_weeks})
+
+
 class Booking(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
@@ -100,6 +127,15 @@ class Booking(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="bookings")
     therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="bookings")
+    series = models.ForeignKey(
+        Series,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("care plan"),
+    )
     room = models.ForeignKey(
         "bookings.Room",
         on_delete=models.PROTECT,

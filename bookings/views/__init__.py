@@ -11,7 +11,14 @@ from .catalogue import (
 )
 from .my import my_bookings, my_link_sent, my_resend, my_sign_in, my_sign_out
 from .privacy import my_data, my_data_json, my_erasure
-from .self_service import booking_ics, cancel, manage, reschedule, reschedule_confirm
+from .self_service import (
+    booking_ics,
+    cancel,
+    cancel_plan,
+    manage,
+    reschedule,
+    reschedule_confirm,
+)
 
 __all__ = [
     "ServiceDetailView",
@@ -23,6 +30,7 @@ __all__ = [
     "book_service",
     "booking_ics",
     "cancel",
+    "cancel_plan",
     "confirm",
     "manage",
     "my_bookings",

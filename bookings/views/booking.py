@@ -21,11 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clinic.ratelimit import rate_limited
 
 from .. import services
-from ..forms import ANY, BookingForm, SlotForm
+from ..forms import ANY, BookingForm, PlanForm, SlotForm
 from ..models import Booking, BookingPolicy, Service
 from ..picker import picker_context
 from ..schedules import nearest_slots, slot_problem
 from ..times import clinic_tz
+from . import care_plan
 
 
 @never_cache
@@ -127,6 +128,10 @@ def confirm(request, slug):
         ),
     }
     if request.method == "POST" and "choose" not in request.POST:
+        if "plan" in request.POST and not request.rate_limited:
+            return care_plan.review_plan(request, context, now=now, policy=policy)
+        if "book_plan" in request.POST and not request.rate_limited:
+            return care_plan.book_plan(request, context, now=now, policy=policy)
         return _book(request, context, now=now, policy=policy)
     booked = _booked_here(request, context["slot_key"])
     if booked is not None:
@@ -146,6 +151,7 @@ def confirm(request, slug):
         initial={**(typed.dict() if typed else {}), "form_key": secrets.token_urlsafe(24)},
         cancellation_hours=policy.cancellation_window,
     )
+    context["plan"] = PlanForm(initial=typed.dict() if typed else None)
     return render(request, "bookings/confirm.html", context)
 
 

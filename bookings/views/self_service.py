@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.ratelimit import rate_limited
 
-from .. import notifications, services
+from .. import care_plans, notifications, services
 from ..forms import ANY, CancelForm
 from ..models import Booking, BookingPolicy, Therapist
 from ..picker import picker_context
@@ -207,3 +207,37 @@ def reschedule_confirm(request, token):
         )
         return render(request, "bookings/reschedule_confirm.html", context, status=problem.status)
     return render(request, "bookings/reschedule_confirm.html", context)
+
+
+@rate_limited("lookup", methods=("GET", "POST"))
+@rate_limited("booking")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel_plan(request, token):
+    """Cancel a care plan from this session on, behind a confirmation page (GET only asks).
+
+    Sessions the policy no longer lets the client change online stay booked, and are named.
+    """
+    booking = _booking(token)
+    if booking.series_id is None:
+        raise Http404
+    now = timezone.now()
+    context = _manage_context(booking, now, BookingPolicy.load())
+    later = list(
+        Booking.objects.filter(series=booking.series_id, start__gte=booking.start)
+        .filter(status=Booking.Status.CONFIRMED)
+        .order_by("start")
+    )
+    if request.method == "POST" and context["can_change"]:
+        cancelled, kept = care_plans.series_cancel_from(booking=booking, now=now)
+        messages.success(
+            request,
+            _("%(count)d sessions of your care plan are cancelled. We have emailed you.")
+            % {"count": len(cancelled)},
+        )
+        if kept:
+            messages.warning(request, _("Sessions less than the policy's hours away stay booked."))
+        return HttpResponseRedirect(booking.manage_path())
+    context["later"] = later
+    status = 200 if context["can_change"] else 409
+    return render(request, "bookings/cancel_plan.html", context, status=status)
