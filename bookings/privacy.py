@@ -229,6 +229,7 @@ def _booking(booking: Booking, history: list[BookingChange]) -> dict:
         "minutes": booking.minutes,
         "therapist": booking.therapist.name,
         "room": booking.room.name if booking.room else "",
+        "care_plan": str(booking.series) if booking.series else "",
         "start": local(booking.start),
         "end": local(booking.end),
         "price": booking.price,
@@ -253,7 +254,7 @@ def export_bookings(people: list[Client]) -> dict[int, list[dict]]:
     """Each person's bookings, oldest first, with their history (three queries)."""
     bookings = (
         Booking.objects.filter(client__in=people)
-        .select_related("service", "therapist", "room")
+        .select_related("service", "therapist", "room", "series")
         .prefetch_related("changes")
         .order_by("start", "pk")
     )
