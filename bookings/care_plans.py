@@ -6,19 +6,31 @@ never books some dates and not others, and never double-books a therapist or a r
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import notifications, services
+from .availability import local_datetime
 from .models import Booking, BookingPolicy, Series, Service, Therapist, normal_email, normal_name
 from .refusals import BookingError, SlotUnavailable
 from .schedules import bookable_therapists, check_slot
+from .times import clinic_tz
 
 SIZES = range(2, 13)
 EVERY_WEEKS = (1, 2, 3)
+
+
+def plan_dates(start: datetime, *, every: int, count: int) -> list[datetime]:
+    """The plan's starts: the same wall-clock time every `every` weeks (right across DST)."""
+    tz = clinic_tz()
+    local = start.astimezone(tz)
+    return [
+        local_datetime(local.date() + timedelta(weeks=every * n), local.time(), tz)
+        for n in range(count)
+    ]
 
 
 class SeriesUnavailable(SlotUnavailable):

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import availability, services
+from .. import availability, care_plans, services
+from ..care_plans import plan_dates
 from ..models import Booking, BookingPolicy, Service, Therapist
 from ..refusals import SLOT_REFUSALS, slot_refusal
 from ..schedules import load_schedules, nearest_slots, rules_from, therapists_with_hours
@@ -144,9 +145,57 @@ def book_for_caller(request, model_admin):
     )
 
 
+def _book_plan(request, model_admin, form) -> tuple[Booking | None, list]:
+    """Book a care plan for a caller, all or none; its first booking, or None with a form
+    error naming the date that is taken and the nearest free times that day."""
+    data = form.cleaned_data
+    now = timezone.now()
+    policy = BookingPolicy.load()
+    starts = plan_dates(data["start"], every=data["repeat_every"], count=data["repeat_count"])
+    try:
+        series = care_plans.series_create(
+            service=data["service"],
+            therapist=data["therapist"],
+            starts=starts,
+            every_weeks=data["repeat_every"],
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            notes=data["notes"],
+            now=now,
+            source=Booking.Source.STAFF,
+            by=request.user,
+        )
+    except services.BookingError as error:
+        start = getattr(error, "start", data["start"])
+        taken = _("Nothing is booked: the session on %(when)s cannot be booked.") % {
+            "when": admin_time(start)
+        }
+        form.add_error(
+            None, f"{taken} {staff_message(error, data['therapist'], policy, hint=False)}"
+        )
+        nearest = _nearest(error, data["service"], data["therapist"], start, now=now, policy=policy)
+        return None, nearest
+    sessions = list(series.bookings.order_by("start"))
+    for booking in sessions:
+        model_admin.log_addition(request, booking, [{"added": {}}])
+    messages.success(
+        request,
+        _("Booked a care plan of %(count)d sessions with %(therapist)s, from %(when)s.")
+        % {
+            "count": len(sessions),
+            "therapist": data["therapist"].name,
+            "when": admin_time(sessions[0].start),
+        },
+    )
+    return sessions[0], []
+
+
 def _book_caller(request, model_admin, form) -> tuple[Booking | None, list]:
     """Book from a valid caller form: the booking, or None with a form error and nearest times."""
     data = form.cleaned_data
+    if data.get("repeat_every"):
+        return _book_plan(request, model_admin, form)
     now = timezone.now()
     policy = BookingPolicy.load()
     try:

@@ -133,6 +133,27 @@ class CallerBookingForm(SessionStartForm):
             "at short notice. It never books over another session."
         ),
     )
+    repeat_every = forms.TypedChoiceField(
+        label=_("Care plan"),
+        coerce=int,
+        required=False,
+        empty_value=0,
+        choices=[
+            (0, _("One session")),
+            (1, _("Every week")),
+            (2, _("Every 2 weeks")),
+            (3, _("Every 3 weeks")),
+        ],
+        help_text=_("The same time with the same therapist; every date is checked first."),
+    )
+    repeat_count = forms.TypedChoiceField(
+        label=_("Sessions in all"),
+        coerce=int,
+        required=False,
+        empty_value=6,
+        choices=[(n, str(n)) for n in range(2, 13)],
+        initial=6,
+    )
 
     @staticmethod
     def initial_from(params) -> dict:
@@ -158,6 +179,14 @@ class CallerBookingForm(SessionStartForm):
     def clean(self):
         data = super().clean()
         service, therapist = data.get("service"), data.get("therapist")
+        if data.get("repeat_every") and therapist is None:
+            self.add_error(
+                "therapist",
+                ValidationError(
+                    _("A care plan is with one therapist: please choose who."),
+                    code="plan_therapist",
+                ),
+            )
         if service and therapist and not therapist.services.filter(pk=service.pk).exists():
             self.add_error(
                 "therapist",

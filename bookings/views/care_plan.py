@@ -8,7 +8,7 @@ none. What the client typed travels with the form and is never lost.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
@@ -17,7 +17,8 @@ from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from .. import care_plans
-from ..availability import Slot, local_datetime
+from ..availability import Slot
+from ..care_plans import plan_dates
 from ..forms import BookingForm, PlanForm, SlotForm
 from ..models import BookingPolicy, Service, Therapist
 from ..schedules import find_slots, in_clinic_time, slot_problem
@@ -34,16 +35,6 @@ class PlanDate:
     free: bool
     alternatives: list[Slot] = field(default_factory=list)
     chosen: str = ""
-
-
-def plan_dates(start: datetime, *, every: int, count: int) -> list[datetime]:
-    """The plan's starts: the same wall-clock time every `every` weeks (right across DST)."""
-    tz = clinic_tz()
-    local = start.astimezone(tz)
-    return [
-        local_datetime(local.date() + timedelta(weeks=every * n), local.time(), tz)
-        for n in range(count)
-    ]
 
 
 def _therapist_for(service, therapist, start, *, now, policy) -> Therapist | None:

@@ -1384,3 +1384,35 @@ def test_a_time_the_clocks_skip_is_refused_naming_the_real_time(client, clinic):
     assert "02:30 does not exist on Mar 14, 2027: the clocks go forward an hour" in page
     assert "The same moment is Sun Mar 14, 2027, 3:30 AM MDT" in page
     assert not Booking.objects.filter(name="Walter Schmidt").exists()
+
+
+def test_the_front_desk_books_a_care_plan_for_a_caller_all_or_none(client, clinic):
+    client.force_login(clinic.desk)
+    plan = {
+        **CALLER,
+        "service": clinic.sciatica.pk,
+        "therapist": clinic.maren.pk,
+        "date": "2026-12-09",
+        "time": "13:00",
+        "repeat_every": "1",
+        "repeat_count": "4",
+    }
+    make_booking(
+        therapist=clinic.maren, service=clinic.sciatica, start=local("2026-12-23", "13:00")
+    )
+    refused = client.post(ADD, plan)
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert (
+        "Nothing is booked: the session on Wed Dec 23, 2026, 1:00 PM MST cannot be booked." in page
+    )
+    assert "Nearest free times" in page
+    assert not Booking.objects.filter(name="Walter Schmidt").exists()
+
+    response = client.post(ADD, {**plan, "date": "2026-12-10"}, follow=True)
+    sessions = Booking.objects.filter(name="Walter Schmidt").order_by("start")
+    assert [s.start for s in sessions] == [
+        local(day, "13:00") for day in ("2026-12-10", "2026-12-17", "2026-12-24", "2026-12-31")
+    ]
+    assert len({s.series_id for s in sessions}) == 1
+    assert "Booked a care plan of 4 sessions with Maren Ostby" in response.content.decode()

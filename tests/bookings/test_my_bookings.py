@@ -180,6 +180,9 @@ def test_signing_in_lists_every_person_under_the_email_with_their_links(
     assert f"/my/bookings/{family.ruth_past.reference}/resend/" not in text
     # Nobody else's.
     assert "Dan Okafor" not in text and family.dan_next.reference not in text
+    # From any of them, booking again (or a care plan) with the same therapist is one tap.
+    again = f"/book/{family.ruth_past.service.slug}/?therapist={family.ruth_past.therapist.slug}"
+    assert again in text
 
 
 def test_a_link_signs_in_once(client, family, django_capture_on_commit_callbacks):
