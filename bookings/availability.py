@@ -84,13 +84,17 @@ def choose_room(
     """The room for a session and its cleanup [start, end): the therapist's preferred rooms
     first (in their order), then the room least used that day, then the first in `rooms`.
     None when no room is free."""
-    load = load or {}
+    order = _room_order(rooms, preferred=preferred, load=load or {})
+    return next((room.key for room in order if room.is_free(start, end)), None)
+
+
+def _room_order(rooms, *, preferred, load) -> list[RoomSchedule]:
     rank = {key: index for index, key in enumerate(preferred)}
     ordered = sorted(
         enumerate(rooms),
         key=lambda pair: (rank.get(pair[1].key, len(rank)), load.get(pair[1].key, 0), pair[0]),
     )
-    return next((room.key for _, room in ordered if room.is_free(start, end)), None)
+    return [room for _, room in ordered]
 
 
 def local_datetime(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -195,16 +199,19 @@ class Rooms:
     schedules: Sequence[RoomSchedule]
     preferred: Mapping[str, Sequence[str]] = field(default_factory=dict)
     load: Mapping[str, Mapping[date, int]] = field(default_factory=dict)
+    _orders: dict = field(default_factory=dict, compare=False, repr=False)
 
     def choose(self, therapist: str, start: datetime, end: datetime, day: date) -> str | None:
         """A free room for `therapist`'s session and cleanup [start, end) on local `day`."""
-        return choose_room(
-            self.schedules,
-            start,
-            end,
-            preferred=self.preferred.get(therapist, ()),
-            load={key: days.get(day, 0) for key, days in self.load.items()},
-        )
+        order = self._orders.get((therapist, day))
+        if order is None:
+            # The order of preference is the same all day: work it out once per day.
+            order = self._orders[(therapist, day)] = _room_order(
+                self.schedules,
+                preferred=self.preferred.get(therapist, ()),
+                load={key: days.get(day, 0) for key, days in self.load.items()},
+            )
+        return next((room.key for room in order if room.is_free(start, end)), None)
 
 
 def free_slots(

@@ -1,8 +1,9 @@
 """Loading the treatment rooms a service may use, as the availability engine's `Rooms`.
 
-A constant number of queries, whatever the date range: the active rooms with their features,
-the service's needs, the rooms' closures, the bookings in them and the therapists' preferred
-rooms, one query each. A clinic with no active room books no rooms (`None`).
+A constant number of queries, whatever the date range: the active rooms, the service's needs
+(and, when it has any, which rooms meet them), the rooms' closures and the therapists'
+preferred rooms; their bookings come with the therapists' (`schedules.load_schedules`). A
+clinic with no active room books no rooms (`None`).
 """
 
 from __future__ import annotations
@@ -18,28 +19,36 @@ from .models import Booking, Room, RoomClosure, Service, Therapist
 
 def suitable_rooms(service: Service) -> list[Room] | None:
     """The active rooms that have every feature `service` needs, in the clinic's order; None
-    when the clinic books no rooms at all."""
-    rooms = list(Room.objects.active().prefetch_related("features"))
+    when the clinic books no rooms at all. Two queries (three when the service needs any)."""
+    rooms = list(Room.objects.active().only("pk", "slug", "name", "order"))
     if not rooms:
         return None
-    needs = set(service.required_features.values_list("pk", flat=True))
-    return [room for room in rooms if needs <= {feature.pk for feature in room.features.all()}]
+    needs = set(
+        Service.required_features.through.objects.filter(service=service).values_list(
+            "roomfeature_id", flat=True
+        )
+    )
+    if not needs:
+        return rooms
+    has: dict[int, set[int]] = defaultdict(set)
+    for room_id, feature_id in Room.features.through.objects.filter(
+        room__in=rooms, roomfeature__in=needs
+    ).values_list("room_id", "roomfeature_id"):
+        has[room_id].add(feature_id)
+    return [room for room in rooms if needs <= has[room.pk]]
 
 
-def load_rooms(
-    service: Service,
+def room_schedules(
+    rooms: list[Room],
     therapists: Sequence[Therapist],
     window: tuple[datetime, datetime],
     *,
     closures: list[tuple[datetime, datetime]],
-    exclude_booking: Booking | None = None,
+    booked: list[tuple[int, datetime, datetime]],
     tz: ZoneInfo,
-) -> availability.Rooms | None:
-    """The rooms `service` may use in `window`, busy with their closures, the clinic's
-    `closures` and their bookings (with cleanup); None when the clinic books no rooms."""
-    rooms = suitable_rooms(service)
-    if rooms is None:
-        return None
+) -> availability.Rooms:
+    """The engine's `Rooms` for `rooms` in `window`: busy with their own closures, the
+    clinic's `closures` and the bookings in them (`booked`: room id, start, end with cleanup)."""
     by_id = {
         room.pk: availability.RoomSchedule(key=room.slug, off=list(closures)) for room in rooms
     }
@@ -50,10 +59,7 @@ def load_rooms(
     ):
         by_id[room_id].off.append((start, end))
     load: dict[str, dict] = defaultdict(lambda: defaultdict(int))
-    bookings = Booking.objects.active().overlapping(*window).filter(room__in=list(by_id))
-    if exclude_booking is not None:
-        bookings = bookings.exclude(pk=exclude_booking.pk)
-    for room_id, start, blocked_until in bookings.values_list("room_id", "start", "blocked_until"):
+    for room_id, start, blocked_until in booked:
         schedule = by_id[room_id]
         schedule.booked.append((start, blocked_until))
         load[schedule.key][start.astimezone(tz).date()] += 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from . import availability
@@ -29,7 +29,7 @@ from .models import (
     WorkingHours,
 )
 from .refusals import BookingError, SlotUnavailable, slot_refusal
-from .rooms import load_rooms
+from .rooms import room_schedules, suitable_rooms
 from .times import clinic_tz
 
 # Staff booking for a caller are not held to the online notice, and may book a year ahead.
@@ -102,29 +102,27 @@ def load_schedules(
     for schedule in by_id.values():
         schedule.off.extend(closures)
 
-    bookings = (
-        Booking.objects.active()
-        .overlapping(window_start, window_end)
-        .filter(therapist__in=list(by_id))
-    )
+    # One query for the bookings of these therapists and of the rooms the service may use.
+    rooms = suitable_rooms(service) if service is not None else None
+    room_ids = [room.pk for room in rooms or []]
+    bookings = Booking.objects.active().overlapping(window_start, window_end)
+    bookings = bookings.filter(Q(therapist__in=list(by_id)) | Q(room__in=room_ids))
     if exclude_booking is not None:
         bookings = bookings.exclude(pk=exclude_booking.pk)
-    for therapist_id, start, blocked_until in bookings.values_list(
-        "therapist_id", "start", "blocked_until"
+    in_rooms = []
+    for therapist_id, room_id, start, blocked_until in bookings.values_list(
+        "therapist_id", "room_id", "start", "blocked_until"
     ):
-        schedule = by_id[therapist_id]
-        schedule.booked.append((start, blocked_until))
-        load[schedule.key][start.astimezone(tz).date()] += 1
+        if room_id in room_ids:
+            in_rooms.append((room_id, start, blocked_until))
+        schedule = by_id.get(therapist_id)
+        if schedule is not None:
+            schedule.booked.append((start, blocked_until))
+            load[schedule.key][start.astimezone(tz).date()] += 1
 
-    rooms = None
-    if service is not None:
-        rooms = load_rooms(
-            service,
-            therapists,
-            (window_start, window_end),
-            closures=closures,
-            exclude_booking=exclude_booking,
-            tz=tz,
+    if rooms is not None:
+        rooms = room_schedules(
+            rooms, therapists, (window_start, window_end), closures=closures, booked=in_rooms, tz=tz
         )
     return Loaded(schedules=[by_id[t.pk] for t in therapists], load=load, rooms=rooms)
 

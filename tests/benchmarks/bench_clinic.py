@@ -47,6 +47,7 @@ os.environ.update(
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 AVAILABILITY_DAYS = 30
+ROOMS_MAX_RATIO = 1.5
 AVAILABILITY_RUNS = 11
 AVAILABILITY_MAX_QUERIES = 6
 AVAILABILITY_MAX_MS = 30.0
@@ -93,6 +94,7 @@ def main() -> int:
     connections.close_all()
 
     print_availability(results)
+    print_rooms_and_plans(results)
     http_results, broken = http_figures(pages, args)
     for page in pages:
         figures = http_results.get(page["key"], {})
@@ -180,6 +182,7 @@ def availability_figures(seeded) -> dict:
     from bookings.models import BookingPolicy
     from bookings.schedules import find_slots
     from bookings.times import clinic_tz
+    from tests.benchmarks.bench_seed import set_rooms_in_use
 
     policy = BookingPolicy.load()
     now = timezone.now()
@@ -187,7 +190,13 @@ def availability_figures(seeded) -> dict:
     last = first + timedelta(days=AVAILABILITY_DAYS - 1)
     service = seeded["service"]
     figures = {}
-    for key, therapist in [("one", seeded["therapists"][0]), ("all", None)]:
+    runs = [
+        ("one", seeded["therapists"][0], True),
+        ("all", None, True),
+        ("all_no_rooms", None, False),
+    ]
+    for key, therapist, rooms in runs:
+        set_rooms_in_use(rooms)
         find_slots(service, therapist, first, last, now=now, policy=policy)  # warm-up
         times, counts = [], set()
         for _ in range(AVAILABILITY_RUNS):
@@ -203,7 +212,49 @@ def availability_figures(seeded) -> dict:
             "therapists": 1 if therapist else len(seeded["therapists"]),
         }
         figures[key]["verdict"] = availability_verdict(figures[key]) if key == "all" else ""
+    set_rooms_in_use(True)
+    figures["rooms_ratio"] = figures["all"]["ms"] / figures["all_no_rooms"]["ms"]
+    figures["series"] = series_figures(seeded, now=now)
     return figures
+
+
+def series_figures(seeded, *, now) -> dict:
+    """A six-week care plan booked in one transaction (rolled back after each run)."""
+    from django.db import transaction
+
+    from bookings.care_plans import plan_dates, series_create
+    from bookings.models import BookingPolicy
+    from bookings.refusals import BookingError
+    from bookings.schedules import find_slots as free
+    from bookings.times import clinic_tz
+
+    service, therapist = seeded["service"], seeded["therapists"][0]
+    first = (now + timedelta(days=2)).astimezone(clinic_tz()).date()
+    slots = free(
+        service, therapist, first, first + timedelta(days=6), now=now, policy=BookingPolicy.load()
+    )
+    times = []
+    for slot in slots[:AVAILABILITY_RUNS]:
+        with transaction.atomic():
+            started = time.perf_counter()
+            try:
+                series_create(
+                    service=service,
+                    therapist=therapist,
+                    starts=plan_dates(slot.start, every=1, count=6),
+                    every_weeks=1,
+                    name="Bench Plan",
+                    email="plan@example.com",
+                    phone="(406) 555-0100",
+                    now=now,
+                )
+            except BookingError:
+                continue  # a later date is taken: this start makes no plan
+            else:
+                times.append(time.perf_counter() - started)
+            finally:
+                transaction.set_rollback(True)
+    return {"ms": statistics.median(times) * 1000 if times else None, "runs": len(times)}
 
 
 def page_queries(pages) -> dict[str, dict]:
@@ -388,7 +439,7 @@ def print_availability(results: dict) -> None:
         f"median of {AVAILABILITY_RUNS} runs)"
     )
     print(f"  {'therapists':<16}{'queries':>8}{'time':>11}{'slots':>8}   target")
-    for key, label in [("one", "one"), ("all", "all five")]:
+    for key, label in [("one", "one"), ("all", "all five"), ("all_no_rooms", "all, no rooms")]:
         figures = results["availability"][key]
         target = ""
         if key == "all":
@@ -399,6 +450,22 @@ def print_availability(results: dict) -> None:
         print(
             f"  {label:<16}{figures['queries']:>8}{figures['ms']:>8.1f} ms"
             f"{figures['slots']:>8}   {target}"
+        )
+
+
+def print_rooms_and_plans(results: dict) -> None:
+    figures = results["availability"]
+    ratio = figures["rooms_ratio"]
+    verdict = "PASS" if ratio <= ROOMS_MAX_RATIO else "MISS"
+    print(
+        f"\nRooms: all five therapists with rooms take {ratio:.2f}x the time without "
+        f"(target <= {ROOMS_MAX_RATIO}x)   {verdict}"
+    )
+    series = figures["series"]
+    if series["ms"] is not None:
+        print(
+            f"Care plan: six dates booked in one transaction, {series['ms']:.1f} ms "
+            f"(median of {series['runs']})"
         )
 
 

@@ -1,5 +1,9 @@
 """The benchmark clinic: the demo clinic and articles, five therapists, 500 upcoming bookings.
 
+Every booking has a room: one room per therapist here, so rooms hold as many sessions as the
+team (the engine still loads and checks every room); `without_rooms()` turns rooms off to
+measure the same clinic without them.
+
 Deterministic for a given day: one seeded random generator, and bookings placed only in
 times the availability engine calls free, as the booking flow would.
 """
@@ -13,7 +17,7 @@ from django.db import transaction
 
 from bookings import availability
 from bookings.demo import seed_clinic
-from bookings.models import Booking, Client, Service, Therapist, WorkingHours
+from bookings.models import Booking, Client, Room, Service, Therapist, WorkingHours
 from bookings.schedules import load_schedules, therapists_with_hours
 from bookings.times import clinic_tz
 
@@ -73,6 +77,11 @@ def seed_bench_clinic(*, now: datetime) -> dict:
     service = Service.objects.get(slug=SERVICE)
     for therapist in Therapist.objects.active():
         therapist.services.add(service)
+    for number, therapist in enumerate(Therapist.objects.active().order_by("pk")):
+        room, _ = Room.objects.get_or_create(
+            slug=f"bench-room-{number}", defaults={"name": f"Bench room {number}"}
+        )
+        therapist.preferred_rooms.set([room])
 
     count = _seed_bookings(now=now)
     return {
@@ -126,6 +135,7 @@ def _seed_bookings(*, now: datetime) -> int:
             phone=client.phone,
             service=service,
             therapist=therapist,
+            room=therapist.preferred_rooms.first(),
             notes="",
         )
         booking.set_times(rng.choice(starts))
@@ -133,3 +143,8 @@ def _seed_bookings(*, now: datetime) -> int:
         bookings.append(booking)
     Booking.objects.bulk_create(bookings, batch_size=250)
     return len(bookings)
+
+
+def set_rooms_in_use(in_use: bool) -> None:
+    """Rooms on (every room in use) or off (the clinic books no rooms), for comparing."""
+    Room.objects.update(active=in_use)

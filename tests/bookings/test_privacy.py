@@ -138,8 +138,8 @@ def test_every_field_of_clients_and_bookings_is_exported_or_left_out_on_purpose(
     assert client_fields == set(privacy.CLIENT_EXPORT) | set(privacy.CLIENT_NOT_EXPORTED)
     booking_fields = {f.name for f in Booking._meta.concrete_fields}
     exported = {
-        "reference", "status", "service", "therapist", "room", "series", "start", "end", "price", "name",
-        "email", "phone", "notes", "source", "created_at", "updated_at", "cancelled_at",
+        "reference", "status", "service", "therapist", "room", "series", "start", "end", "price",
+        "name", "email", "phone", "notes", "source", "created_at", "updated_at", "cancelled_at",
         "cancel_reason", "reminded_at",
     }  # fmt: skip
     assert booking_fields == exported | set(privacy.BOOKING_NOT_EXPORTED)
