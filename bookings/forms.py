@@ -31,6 +31,11 @@ def validate_phone(value: str) -> None:
         )
 
 
+def attendee(data: dict) -> dict:
+    """Who attends, as typed in a booking form: the keyword arguments the services take."""
+    return {key: data[key] for key in ("name", "email", "phone", "notes")}
+
+
 class BookingForm(forms.Form):
     name = forms.CharField(
         label=_("Your name"),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from .. import availability, care_plans, services
 from ..care_plans import plan_dates
+from ..forms import attendee
 from ..models import Booking, BookingPolicy, Service, Therapist
 from ..refusals import SLOT_REFUSALS, slot_refusal
 from ..schedules import load_schedules, nearest_slots, rules_from, therapists_with_hours
@@ -158,10 +159,7 @@ def _book_plan(request, model_admin, form) -> tuple[Booking | None, list]:
             therapist=data["therapist"],
             starts=starts,
             every_weeks=data["repeat_every"],
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            notes=data["notes"],
+            **attendee(data),
             now=now,
             source=Booking.Source.STAFF,
             by=request.user,
@@ -203,10 +201,7 @@ def _book_caller(request, model_admin, form) -> tuple[Booking | None, list]:
             service=data["service"],
             therapist=data["therapist"],
             start=data["start"],
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            notes=data["notes"],
+            **attendee(data),
             now=now,
             source=Booking.Source.STAFF,
             override_hours=data["override_hours"],

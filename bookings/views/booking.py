@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clinic.ratelimit import rate_limited
 
 from .. import services
-from ..forms import ANY, BookingForm, PlanForm, SlotForm
+from ..forms import ANY, BookingForm, PlanForm, SlotForm, attendee
 from ..models import Booking, BookingPolicy, Service
 from ..picker import picker_context
 from ..schedules import nearest_slots, slot_problem
@@ -178,10 +178,7 @@ def _book(request, context: dict, *, now: datetime, policy: BookingPolicy):
             service=service,
             therapist=therapist,
             start=start,
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            notes=data["notes"],
+            **attendee(data),
             now=now,
             form_key=data["form_key"] or None,
         )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from .. import care_plans
 from ..availability import Slot
 from ..care_plans import plan_dates
-from ..forms import BookingForm, PlanForm, SlotForm
+from ..forms import BookingForm, PlanForm, SlotForm, attendee
 from ..models import BookingPolicy, Service, Therapist
 from ..schedules import find_slots, in_clinic_time, slot_problem
 from ..times import clinic_tz
@@ -139,10 +139,7 @@ def book_plan(request, context: dict, *, now: datetime, policy: BookingPolicy):
             therapist=therapist,
             starts=starts,
             every_weeks=every,
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            notes=data["notes"],
+            **attendee(data),
             now=now,
             form_key=data["form_key"] or None,
         )
