@@ -187,7 +187,7 @@ def workers(transactional_db, tmp_path):
         for number in range(count):
             log = open(tmp_path / f"worker-{number}.log", "w")  # noqa: SIM115
             process = subprocess.Popen(
-                [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
+                [sys.executable, "manage.py", "run_worker", "--interval", "0.5"],
                 cwd=ROOT,
                 env=worker_env(smtp_port=smtp_port),
                 stdout=log,
