@@ -113,8 +113,8 @@ class BookingActions:
             self.message_user(
                 request,
                 ngettext(
-                    "%d booking cancelled; the client has been emailed.",
-                    "%d bookings cancelled; the clients have been emailed.",
+                    "%d booking cancelled; an email is on its way to the client.",
+                    "%d bookings cancelled; emails are on their way to the clients.",
                     done,
                 )
                 % done,

@@ -215,7 +215,7 @@ def _book_caller(request, model_admin, form) -> tuple[Booking | None, list]:
         return None, nearest
     model_admin.log_addition(request, booking, [{"added": {}}])
     told = (
-        _("The client has been emailed a confirmation.")
+        _("A confirmation is on its way to the client.")
         if booking.emailable
         else _("No email was given, so no confirmation is sent: tell the caller the time now.")
     )
@@ -244,8 +244,8 @@ def booking_move(request, object_id, model_admin):
     """The front desk moves a confirmed booking to another time or therapist (GET: the form).
 
     Through `services.booking_reschedule` with staff rules, never over another booking; the
-    client and therapists are emailed once it is saved. A therapist may not move bookings
-    (403); a booking outside the user's rows answers 404.
+    client's and therapists' emails are written to the outbox with it. A therapist may not
+    move bookings (403); a booking outside the user's rows answers 404.
     """
     booking = model_admin.get_object(request, object_id)
     if not model_admin.has_move_permission(request, booking):
@@ -320,9 +320,9 @@ def _move(request, model_admin, form, booking: Booking) -> tuple[bool, list]:
     when = admin_time(moved.start)
     model_admin.log_change(request, moved, _("Moved to %(when)s") % {"when": when})
     emailed = (
-        _("the client and therapist have been emailed")
+        _("emails are on their way to the client and therapist")
         if moved.therapist_id == previous_therapist.pk
-        else _("the client and both therapists have been emailed")
+        else _("emails are on their way to the client and both therapists")
     )
     messages.success(
         request,

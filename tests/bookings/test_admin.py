@@ -743,7 +743,7 @@ def test_the_front_desk_and_owner_move_a_booking_and_everyone_is_emailed(
     assert "Booking moved" in mail.outbox[0].subject
     assert (
         f"Moved {booking.reference} to Wed Dec 9, 2026, 1:00 PM MST with Maren Ostby; "
-        "the client and therapist have been emailed." in response.content.decode()
+        "emails are on their way to the client and therapist." in response.content.decode()
     )
 
 
@@ -768,7 +768,7 @@ def test_moving_to_another_therapist_emails_both_therapists(
         "ruth@example.com",
     ]
     shown = [str(m) for m in response.wsgi_request._messages]
-    assert any("the client and both therapists have been emailed" in m for m in shown)
+    assert any("emails are on their way to the client and both therapists" in m for m in shown)
 
 
 def test_moving_onto_another_booking_is_refused_and_changes_nothing(
