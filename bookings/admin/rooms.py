@@ -4,9 +4,9 @@ maintenance); everyone sees which room each session is in."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Booking, Room, RoomClosure, RoomFeature
+from ..models import Room, RoomClosure, RoomFeature
 from ..times import admin_time
-from .schedules import HelpTextsMixin, warn_about_bookings
+from .schedules import HelpTextsMixin, warn_about_saved_periods
 
 
 @admin.register(RoomFeature)
@@ -41,14 +41,7 @@ class RoomAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is RoomClosure:
-            for closure in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
-                warn_about_bookings(
-                    request,
-                    Booking.objects.filter(room=closure.room),
-                    closure.start,
-                    closure.end,
-                    _("This room closure"),
-                )
+            warn_about_saved_periods(request, formset, _("This room closure"), owner="room")
 
     @admin.display(description=_("features"))
     def feature_list(self, obj):

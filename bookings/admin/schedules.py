@@ -107,6 +107,16 @@ def warn_about_bookings(request, bookings, start, end, what) -> None:
         )
 
 
+def warn_about_saved_periods(request, formset, what, *, owner: str) -> None:
+    """After an inline of periods (time off, room closures) is saved: warn about the confirmed
+    sessions each new or changed period overlaps; `owner` is the field ("therapist", "room")
+    that ties both the period and the bookings to whom it concerns."""
+    saved = formset.new_objects + [obj for obj, _changed in formset.changed_objects]
+    for period in saved:
+        bookings = Booking.objects.filter(**{owner: getattr(period, owner)})
+        warn_about_bookings(request, bookings, period.start, period.end, what)
+
+
 def warn_about_stranded_bookings(request, therapist: Therapist) -> None:
     """Warn about confirmed upcoming sessions that the saved working hours no longer cover."""
     tz = clinic_tz()

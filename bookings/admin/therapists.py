@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import services
-from ..models import Booking, BookingPolicy, Therapist, TimeOff, WorkingHours, staff_scope
+from ..models import BookingPolicy, Therapist, TimeOff, WorkingHours, staff_scope
 from ..schedules import find_slots
 from ..times import admin_clock, clinic_tz, zone_name
 from . import calendar_link
@@ -20,7 +20,7 @@ from .base import ScopedAdmin, sees_everything
 from .schedules import (
     TimeOffInline,
     WorkingHoursInline,
-    warn_about_bookings,
+    warn_about_saved_periods,
     warn_about_stranded_bookings,
 )
 
@@ -94,15 +94,7 @@ class TherapistAdmin(ScopedAdmin):
         if formset.model is WorkingHours and formset.has_changed():
             warn_about_stranded_bookings(request, form.instance)
         if formset.model is TimeOff:
-            saved = formset.new_objects + [obj for obj, _changed in formset.changed_objects]
-            for off in saved:
-                warn_about_bookings(
-                    request,
-                    Booking.objects.filter(therapist=off.therapist),
-                    off.start,
-                    off.end,
-                    _("This time off"),
-                )
+            warn_about_saved_periods(request, formset, _("This time off"), owner="therapist")
 
     @admin.display(description=_("agenda"))
     def agenda_link(self, obj):
