@@ -11,7 +11,7 @@ from django.apps import apps
 from django.utils import timezone
 from django_tasks import task
 
-from . import jobs, outbox, services
+from . import jobs, outbox, reminders
 
 # Finished task results kept for looking into problems; older ones are deleted.
 KEEP_TASK_RESULTS = timedelta(days=1)
@@ -32,7 +32,7 @@ def sweep_outbox() -> int:
 @task()
 def send_due_reminders() -> int:
     """Write each due reminder to the outbox, once per booking."""
-    return services.reminders_send(now=timezone.now())
+    return reminders.reminders_send(now=timezone.now())
 
 
 @task()

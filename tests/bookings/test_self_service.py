@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from icalendar import Calendar
 
-from bookings import notifications, services
+from bookings import notifications, reminders, services
 from bookings.models import Booking
 from tests.factories import NOW, local, make_booking, make_service, make_therapist
 
@@ -381,7 +381,7 @@ def test_reminder_jobs_running_at_once_send_each_reminder_once():
             connection.ensure_connection()  # connect first, so that all start at once
             barrier.wait()
             started = True
-            counts.append(services.reminders_send(now=NOW, batch=3))
+            counts.append(reminders.reminders_send(now=NOW, batch=3))
         except Exception as error:
             if not started:
                 barrier.abort()  # nobody waits for a job that could not start

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from bookings import services
+from bookings import reminders, services
 from bookings.models import Booking, Client
 from tests.factories import NOW, local, make_booking, make_service, make_therapist
 
@@ -388,4 +388,4 @@ def test_a_session_booked_inside_the_reminder_window_gets_no_separate_reminder(
     soon = book(service, therapist, start=local("2026-12-07", "14:00"))  # 6 hours ahead
     later = book(service, therapist, start=local("2026-12-09", "10:00"), email="b@example.com")
     assert soon.reminded_at == NOW and later.reminded_at is None
-    assert services.reminders_send(now=NOW) == 0
+    assert reminders.reminders_send(now=NOW) == 0
