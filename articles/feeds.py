@@ -3,6 +3,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Article
 
@@ -33,7 +34,9 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        # Readers show RSS <description> and Atom <summary type="html"> as HTML; the summary
+        # is plain text, so "<" or "&" in it must reach them as characters, not markup.
+        return escape(item.summary)
 
     def item_link(self, item):
         return settings.SITE_URL + item.get_absolute_url()

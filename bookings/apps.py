@@ -10,7 +10,7 @@ class BookingsConfig(AppConfig):
         import clinic.checks  # noqa: F401 - registers the deployment checks
         from clinic.cache import refresh_free_times_when_saved, refresh_pages_when_saved
 
-        from . import models
+        from . import models, outbox_admin  # noqa: F401 - registers the outbox's admin
 
         # Public pages show services and therapists.
         services = models.Therapist.services.through

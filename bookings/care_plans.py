@@ -87,7 +87,7 @@ def series_create(
         for index, start in enumerate(sorted(starts)):
             booking = Booking(**attendee, form_key=form_key if index == 0 else None)
             _book_date(booking, candidates, service, start, now=now, by=by)
-    transaction.on_commit(lambda: notifications.series_created(series))
+        notifications.series_created(series)  # outbox rows: kept or rolled back with it
     return series
 
 

@@ -65,6 +65,8 @@ FRONT_DESK_PERMISSIONS = {
     "service": ["view", "add", "change"],
     "bookingpolicy": ["view", "change"],
     "bookingchange": ["view"],
+    # "change" is only for sending failed emails again: every field is read-only.
+    "outboxemail": ["view", "change"],
 }
 
 

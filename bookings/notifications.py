@@ -1,28 +1,25 @@
 """Emails and calendar files about bookings.
 
-Called after the booking's transaction has committed (`transaction.on_commit`), so a
-rolled-back booking never sends mail. A failed send is logged by reference only: no names,
-addresses or notes in logs.
+Called inside the booking change's transaction: each email is rendered and written to the
+outbox (bookings/outbox.py) with the change, and a worker sends it after commit, so a
+rolled-back change never sends mail and no request waits on a mail server.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from . import outbox
 from .models import Booking, BookingPolicy, Therapist
 from .times import client_when, clinic_tz, subject_when
-
-logger = logging.getLogger(__name__)
 
 
 def clinic_address() -> str:
@@ -140,6 +137,10 @@ def google_calendar_url(booking: Booking) -> str:
     return "https://calendar.google.com/calendar/render?" + urlencode(params)
 
 
+# Emails that carry a secret link: their text is hidden in the admin and erased once sent.
+PRIVATE_TEMPLATES = {"my_sign_in"}
+
+
 def _send(template: str, subject: str, to: str, context: dict, *, ics: bytes | None = None) -> None:
     context = {
         "clinic": settings.CLINIC,
@@ -149,25 +150,17 @@ def _send(template: str, subject: str, to: str, context: dict, *, ics: bytes | N
         "policy_hours": BookingPolicy.load().cancellation_window,
         **context,
     }
-    message = EmailMultiAlternatives(
+    outbox.email_queue(
+        to=to,
         subject=subject,
         body=render_to_string(f"emails/{template}.txt", context),
-        to=[to],
-        reply_to=[settings.CLINIC["email"]],
+        html=render_to_string(f"emails/{template}.html", context),
+        calendar=ics.decode() if ics is not None else "",
+        kind=f"{template}:{context['kind']}" if "kind" in context else template,
+        booking=context.get("booking"),
+        # A sign-in link is a key: nobody reads it in the back office, and it goes once sent.
+        private=template in PRIVATE_TEMPLATES,
     )
-    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
-    if ics is not None:
-        method = "CANCEL" if b"METHOD:CANCEL" in ics else "PUBLISH"
-        message.attach("booking.ics", ics, f"text/calendar; method={method}")
-    try:
-        message.send()
-    except Exception:  # A mail outage must not undo or break a committed booking.
-        booking = context.get("booking")
-        logger.exception(
-            "Email %s for booking %s could not be sent",
-            template,
-            booking.reference if booking else "-",
-        )
 
 
 def _when(booking: Booking) -> str:

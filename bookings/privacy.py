@@ -150,7 +150,7 @@ def erasure_request_create(*, email: str, now: datetime) -> ErasureRequest:
                 erasure = ErasureRequest.objects.create(email=email, requested_at=now)
         except IntegrityError:  # the same request twice at once: the other one made it
             return waiting.get()
-    transaction.on_commit(lambda: notifications.erasure_requested(erasure))
+        notifications.erasure_requested(erasure)  # into the outbox with the request
     return erasure
 
 

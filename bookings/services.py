@@ -3,8 +3,9 @@
 The guarantee: no two active bookings of one therapist overlap (session plus cleanup).
 Every write runs in `transaction.atomic()`, locks the therapists it may book before it
 checks the slot again with the availability engine, then saves. PostgreSQL backs this with
-an exclusion constraint; SQLite serialises writing transactions (IMMEDIATE). Emails go out
-after commit, never inside the lock.
+an exclusion constraint; SQLite serialises writing transactions (IMMEDIATE). Emails are
+written to the outbox in the same transaction and sent by a worker after commit, never by
+the request and never inside the lock.
 """
 
 from __future__ import annotations
@@ -84,9 +85,9 @@ def booking_create(
     """Book `service` at `start` with `therapist`, or with the least busy free one if None.
 
     Guarantees: the booking is saved only if the slot is free when checked under the lock
-    (SlotUnavailable otherwise, nothing written); the client and therapist are emailed once
-    the transaction has committed. A second call with the same `form_key` (the same form
-    sent twice) books nothing and returns the booking of the first.
+    (SlotUnavailable otherwise, nothing written); its emails are written to the outbox with it
+    and sent after commit. A second call with the same `form_key` (the same form sent twice)
+    books nothing and returns the booking of the first.
     """
     candidates = bookable_therapists(service, therapist)
     policy = BookingPolicy.load()
@@ -124,7 +125,7 @@ def booking_create(
             policy=policy,
             by=by,
         )
-    transaction.on_commit(lambda: notifications.booking_created(booking))
+        notifications.booking_created(booking)  # outbox rows: kept or rolled back with it
     return booking
 
 
@@ -245,9 +246,7 @@ def booking_reschedule(
         _skip_reminder_if_soon(booking, now, policy)
         _save_guarded(booking)
         _record(booking, by, _moved(previous, previous_therapist, booking), now)
-    transaction.on_commit(
-        lambda: notifications.booking_rescheduled(booking, previous, previous_therapist)
-    )
+        notifications.booking_rescheduled(booking, previous, previous_therapist)
     return booking
 
 
@@ -285,7 +284,7 @@ def booking_cancel(
         booking.sequence += 1
         booking.save()
         _record(booking, by, _("Cancelled") + (f": {reason}" if reason else ""), now)
-    transaction.on_commit(lambda: notifications.booking_cancelled(booking, by_staff=by is not None))
+        notifications.booking_cancelled(booking, by_staff=by is not None)
     return booking
 
 
@@ -309,11 +308,11 @@ def booking_set_status(
 
 
 def reminders_send(*, now: datetime, batch: int = 50) -> int:
-    """Send each due reminder exactly once; returns how many were sent.
+    """Write each due reminder to the outbox exactly once; returns how many were written.
 
     A reminder is due when a confirmed session starts within the policy's reminder time and
-    none was sent. Rows are claimed (reminded_at set) and committed before the emails go
-    out, so two copies of this job on two servers never send one twice: on PostgreSQL each
+    none was sent. Rows are claimed (reminded_at set) in the transaction that writes their
+    emails, so two copies of this job on two servers never write one twice: on PostgreSQL each
     skips rows the other has locked (SKIP LOCKED); SQLite serialises the claiming transactions.
     """
     policy = BookingPolicy.load()
@@ -343,8 +342,8 @@ def reminders_send(*, now: datetime, batch: int = 50) -> int:
             claimed = list(
                 Booking.objects.filter(pk__in=mine).select_related("client", "service", "therapist")
             )
-        for booking in claimed:
-            notifications.booking_reminder(booking)
+            for booking in claimed:
+                notifications.booking_reminder(booking)
         sent += len(claimed)
 
 
@@ -419,4 +418,4 @@ def booking_resend_confirmation(*, booking: Booking, now: datetime) -> None:
             at=now,
             action=_("Confirmation resent (My bookings)"),
         )
-    transaction.on_commit(lambda: notifications.booking_confirmation_resent(booking))
+        notifications.booking_confirmation_resent(booking)  # into the outbox with its record

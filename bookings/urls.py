@@ -20,7 +20,11 @@ urlpatterns = [
         name="therapist_detail",
     ),
     path("book/", cached_page(views.book), name="book"),
-    path("book/<slug:slug>/", cached_free_times(views.book_service), name="book_service"),
+    path(
+        "book/<slug:slug>/",
+        cached_free_times(views.book_service, params=("therapist", "date")),
+        name="book_service",
+    ),
     path("book/<slug:slug>/confirm/", views.confirm, name="confirm"),
     path("bookings/<str:token>/", views.manage, name="manage"),
     path("bookings/<str:token>/booking.ics", views.booking_ics, name="booking_ics"),
@@ -40,7 +44,11 @@ urlpatterns = [
     path("my/data/", views.my_data, name="my_data"),
     path("my/data.json", views.my_data_json, name="my_data_json"),
     path("my/erasure/", views.my_erasure, name="my_erasure"),
-    path("api/availability", cached_free_times(views.api_availability), name="api_availability"),
+    path(
+        "api/availability",
+        cached_free_times(views.api_availability, params=("service", "therapist", "start", "days")),
+        name="api_availability",
+    ),
 ]
 
 urlpatterns += [

@@ -4,7 +4,12 @@ Pages are cached per full path under a "content version" kept in the cache itsel
 or delete of a service, therapist, article or category bumps the version, so every app
 server stops serving the old pages at once (with Redis). Visitors with a session or a pending
 message (staff, or a client just redirected after an action) always get a fresh page.
-Scheduled articles appear when the cached copy expires (PAGE_CACHE_SECONDS).
+A periodic job bumps the version too when a scheduled article goes live (articles/tasks.py).
+
+Each cached view names the query parameters it reads; only those are part of the key, and
+one path keeps at most PAGE_CACHE_COPIES_PER_PATH copies per version, so a flood of made-up
+parameters cannot fill the cache. A cache that is down or full only means uncached pages
+(clinic/cache_backends.py).
 
 Free times (the booking pages and the availability API) are cached the same way for a
 minute at most, under a "schedule version" bumped by any change to bookings, hours, time off,
@@ -67,48 +72,68 @@ def _personal(request) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
 
 
-# The query parameters any cached view reads; others cannot change a page, so they are left out
-# of the key (and cannot fill the cache with copies of one page).
-KEY_PARAMETERS = ("page", "category", "q", "service", "therapist", "start", "days", "date")
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _page_key(prefix: str, request) -> str:
-    params = [(name, request.GET.getlist(name)) for name in KEY_PARAMETERS if name in request.GET]
-    identity = repr((request.path, params))
-    return f"{prefix}:{hashlib.sha256(identity.encode()).hexdigest()}"
+def _page_key(prefix: str, request, params: tuple[str, ...]) -> str:
+    # Only what the view reads: any other parameter leaves the page as it is.
+    values = [(name, request.GET.getlist(name)) for name in params if name in request.GET]
+    return f"{prefix}:{_digest(repr((request.path, values)))}"
 
 
-def cached_free_times(view):
+def _store(prefix: str, request, key: str, response, timeout: int) -> None:
+    """Cache `response`, unless its path already has its share of copies under `prefix`."""
+    copies = f"copies:{prefix}:{_digest(request.path)}"
+    cache.add(copies, 0, timeout=timeout)
+    try:
+        count = cache.incr(copies)
+    except ValueError:  # the counter expired just now: a new period
+        count = 1
+    if count is not None and count <= settings.PAGE_CACHE_COPIES_PER_PATH:
+        cache.set(key, response, timeout=timeout)
+
+
+def cached_free_times(view=None, *, params: tuple[str, ...] = ()):
     """Serve free-time pages and API answers from the shared cache for up to a minute.
 
-    The key holds the schedule version and the current minute (free times move as the
-    minimum notice moves); browsers are still told not to keep the page.
+    `params`: the query parameters the view reads. The key holds the schedule version and
+    the current minute (free times move as the minimum notice moves); browsers are still
+    told not to keep the page.
     """
+    if view is None:
+        return functools.partial(cached_free_times, params=params)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or _personal(request):
             return view(request, *args, **kwargs)
-        minute = int(time.time() // 60)
-        key = _page_key(f"free:{_version(SCHEDULE_VERSION_KEY)}:{minute}", request)
+        prefix = f"free:{_version(SCHEDULE_VERSION_KEY)}:{int(time.time() // 60)}"
+        key = _page_key(prefix, request, params)
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.cookies:
-                cache.set(key, response, timeout=FREE_TIMES_SECONDS)
+                _store(prefix, request, key, response, FREE_TIMES_SECONDS)
         return response
 
     return wrapper
 
 
-def cached_page(view):
-    """Serve a public GET page from the shared cache, and tell browsers to keep it briefly."""
+def cached_page(view=None, *, params: tuple[str, ...] = ()):
+    """Serve a public GET page from the shared cache, and tell browsers to keep it briefly.
+
+    `params`: the query parameters the view reads (none by default).
+    """
+    if view is None:
+        return functools.partial(cached_page, params=params)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or _personal(request):
             return view(request, *args, **kwargs)
-        key = _page_key(f"page:{content_version()}", request)
+        prefix = f"page:{content_version()}"
+        key = _page_key(prefix, request, params)
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
@@ -121,7 +146,7 @@ def cached_page(view):
             ):
                 patch_cache_control(response, public=True, max_age=settings.BROWSER_CACHE_SECONDS)
                 patch_vary_headers(response, ["Cookie"])
-                cache.set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
+                _store(prefix, request, key, response, settings.PAGE_CACHE_SECONDS)
         return response
 
     return wrapper

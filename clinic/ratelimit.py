@@ -1,8 +1,11 @@
 """Per-address rate limits on the views bots like: booking, booking-link lookups, admin login.
 
-A fixed window counted in the cache (`cache.add` then `cache.incr`, both atomic in Redis), so
-every app server shares the count when REDIS_URL is set. We keep this small helper rather than
-a library because the well-known one refuses Django's built-in Redis and local-memory caches.
+A fixed window counted in the "ratelimit" cache (`cache.add` then `cache.incr`, both atomic in
+Redis), so every app server shares the count when RATELIMIT_REDIS_URL (or REDIS_URL) is set.
+That cache is nobody else's, so no flood of pages can evict a count. When it is down or full,
+each process counts on its own until it is back: a limit a few times looser, never none.
+We keep this small helper rather than a library because the well-known one refuses Django's
+built-in Redis and local-memory caches.
 """
 
 import functools
@@ -11,7 +14,13 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.shortcuts import render
+
+from .cache_backends import CacheUnavailable
+
+# This process's own counts, relied on only while the shared cache is unavailable.
+_local_counts = LocMemCache("ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
 
 
 def client_address(request) -> str:
@@ -28,17 +37,27 @@ def client_address(request) -> str:
 
 def hit(scope: str, request, *, limit: int, window: int) -> bool:
     """Count one request; True while the address is within `limit` requests per `window` s."""
-    cache = caches["ratelimit"]
     address = hashlib.sha256(client_address(request).encode()).hexdigest()[:24]
     key = f"ratelimit:{scope}:{address}:{int(time.time() // window)}"
-    if cache.add(key, 1, timeout=window + 1):
-        return limit >= 1
+    # Counted here too, so if the shared cache goes away mid-window this process still
+    # remembers what it saw: an outage never starts anyone's count again from zero.
+    local = _count(_local_counts, key, window)
     try:
-        count = cache.incr(key)
+        count = _count(caches["ratelimit"], key, window)
+    except CacheUnavailable:  # logged once by the cache itself
+        count = local
+    return count <= limit
+
+
+def _count(cache, key: str, window: int) -> int:
+    """This request's number in its window: 1 for the first."""
+    if cache.add(key, 1, timeout=window + 1):
+        return 1
+    try:
+        return cache.incr(key)
     except ValueError:  # expired between add and incr: a new window
         cache.add(key, 1, timeout=window + 1)
-        count = 1
-    return count <= limit
+        return 1
 
 
 def too_many_requests(request, window: int):

@@ -53,12 +53,16 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "bookings",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a cookie, a parameter or the path from the database.
+    "clinic.middleware.RejectUnstorableInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,6 +97,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection the database dropped (a restart, a blip) is replaced before the
+        # request uses it, instead of failing that request.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -111,31 +118,76 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (shared by every app server), memory otherwise.
+# Cache: Redis when REDIS_URL is set (shared by every app server), memory otherwise. A Redis
+# that is down or full never fails a request (clinic/cache_backends.py): pages are served
+# uncached, and rate limits count per process until it is back.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-# Rate-limit counts get a cache of their own, so a flood of cached pages never evicts them.
-if REDIS_URL:
-    CACHES = {
-        alias: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-        for alias, prefix in [("default", "clinic"), ("ratelimit", "clinic-ratelimit")]
+# Rate-limit counts get a cache of their own, so a flood of cached pages never evicts them:
+# its own Redis (or database) with `maxmemory-policy noeviction` (README, Production).
+RATELIMIT_REDIS_URL = os.environ.get("RATELIMIT_REDIS_URL", "") or REDIS_URL
+REDIS_OPTIONS = {
+    # A slow or unreachable Redis costs a request at most this, once per outage check.
+    "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
+    "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
+}
+
+
+def _redis_cache(url: str, prefix: str, *, fail_soft: bool) -> dict:
+    return {
+        "BACKEND": "clinic.cache_backends.ResilientRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": REDIS_OPTIONS,
+        "FAIL_SOFT": fail_soft,
     }
-else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "ratelimit": {
+
+
+CACHES = {
+    "default": (
+        _redis_cache(REDIS_URL, "clinic", fail_soft=True)
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
+    "ratelimit": (
+        # Errors reach clinic/ratelimit.py, which then counts in the process instead.
+        _redis_cache(RATELIMIT_REDIS_URL, "clinic-ratelimit", fail_soft=False)
+        if RATELIMIT_REDIS_URL
+        else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "ratelimit",
             "OPTIONS": {"MAX_ENTRIES": 100_000},
-        },
-    }
+        }
+    ),
+}
 
 # Public content pages (clinic/cache.py): shared cache time, and browsers' copy.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 BROWSER_CACHE_SECONDS = 60
+# At most this many cached copies of one path (different query parameters) per content
+# version, so a flood of made-up searches cannot fill the cache.
+PAGE_CACHE_COPIES_PER_PATH = int(os.environ.get("PAGE_CACHE_COPIES_PER_PATH", "20"))
+
+# Background jobs (Django's tasks framework, the django-tasks backport): the database backend
+# by default, so no broker is needed; workers run `manage.py run_worker` (README). A larger
+# deployment may name another backend, e.g. TASKS_BACKEND=django_tasks_rq.RQBackend.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+# Periodic jobs: name -> (task, every N seconds). `run_worker` enqueues each once per period,
+# whichever worker gets there first (bookings/jobs.py).
+PERIODIC_JOBS = {
+    "heartbeat": ("bookings.tasks.heartbeat", 60),
+    "outbox": ("bookings.tasks.sweep_outbox", 60),
+    "reminders": ("bookings.tasks.send_due_reminders", 300),
+    "articles-live": ("articles.tasks.refresh_published_pages", 30),
+    "prune-task-results": ("bookings.tasks.prune_task_results", 3600),
+}
+# How often a worker's clock looks for due periodic jobs.
+JOBS_TICK_SECONDS = float(os.environ.get("JOBS_TICK_SECONDS", "5"))
+# Email retries: seconds to wait after each failed try (the last failure marks it failed).
+OUTBOX_RETRY_DELAYS = [
+    int(seconds)
+    for seconds in os.environ.get("OUTBOX_RETRY_DELAYS", "60,240,600,1200,1800").split(",")
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -191,7 +243,8 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-    EMAIL_TIMEOUT = 10
+    # Only workers talk to SMTP; a server that never answers costs a worker this per try.
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 else:
     EMAIL_BACKEND = os.environ.get(
         "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

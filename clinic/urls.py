@@ -16,7 +16,9 @@ urlpatterns = [
     path("", cached_page(views.home), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", cached_page(views.robots_txt), name="robots_txt"),
-    path("sitemap.xml", cached_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap.xml", cached_page(sitemap, params=("p",)), {"sitemaps": sitemaps}, name="sitemap"
+    ),
     path("articles/", include("articles.urls")),
     path("", include("bookings.urls")),
     path(settings.ADMIN_URL + "login/", rate_limited("login")(admin.site.login)),

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -8,7 +9,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
+from bookings.jobs import worker_health
 from bookings.models import Service, Therapist
+from bookings.outbox import outbox_health
 
 from .seo import json_ld
 
@@ -49,17 +52,49 @@ def home(request):
     return render(request, "home.html", context)
 
 
-@never_cache
-@require_GET
-def healthz(request):
-    """For load balancers: 200 when the database answers, 503 when it does not."""
+def _cache_health(alias: str) -> str:
+    cache = caches[alias]
+    ping = getattr(cache, "ping", None)  # Redis; a process's own memory is always there
+    if ping is None:
+        return "ok"
+    return "ok" if ping() else "down"
+
+
+def _database_health() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return "down"
+    return "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers and people: what works, and 503 only when bookings cannot be taken.
+
+    The database is the one thing a booking needs. A cache that is down (pages served uncached,
+    rate limits per process), a late outbox or a silent worker make the server "degraded", but
+    it still takes bookings, so it answers 200 and stays in the load balancer's pool.
+    """
+    report = {"database": _database_health()}
+    if report["database"] == "down":
+        return JsonResponse({"status": "down", **report}, status=503)
+    now = timezone.now()
+    try:
+        report.update(outbox=outbox_health(now=now), worker=worker_health(now=now))
+    except DatabaseError:  # gone since the first query
+        return JsonResponse({"status": "down", "database": "down"}, status=503)
+    report.update(cache=_cache_health("default"), ratelimit_cache=_cache_health("ratelimit"))
+    degraded = [
+        name
+        for name, state in report.items()
+        if (state["status"] if isinstance(state, dict) else state) != "ok"
+    ]
+    status = "degraded" if degraded else "ok"
+    return JsonResponse({"status": status, "degraded": degraded, **report})
 
 
 @require_GET

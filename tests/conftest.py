@@ -5,7 +5,10 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from bookings.models import BookingPolicy
+from clinic import ratelimit
 from tests.factories import NOW, make_service, make_therapist
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -17,11 +20,22 @@ def _fast_passwords():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    for cache in caches.all():
+    for cache in [*caches.all(), ratelimit._local_counts]:
         cache.clear()
     yield
-    for cache in caches.all():
+    for cache in [*caches.all(), ratelimit._local_counts]:
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Queued tasks run on the spot, so a test sees the email a worker would send.
+
+    Emails are still queued only after commit: a test sees them inside
+    `django_capture_on_commit_callbacks(execute=True)` or with a transactional database.
+    Tests of the worker itself use the database backend (tests/bookings/test_outbox.py).
+    """
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from .bookings import Booking, BookingChange, Client, Series, normal_email, normal_name
 from .catalogue import Service, Therapist
+from .outbox import OutboxEmail, PeriodicJob
 from .privacy import ErasureRequest, SignInLink
 from .querysets import FRONT_DESK_GROUP, THERAPIST_GROUP, StaffScope, staff_scope
 from .rooms import Room, RoomClosure, RoomFeature
@@ -18,7 +19,9 @@ __all__ = [
     "Client",
     "Closure",
     "ErasureRequest",
+    "OutboxEmail",
     "Period",
+    "PeriodicJob",
     "Room",
     "RoomClosure",
     "RoomFeature",

@@ -193,5 +193,10 @@ def _book(request, context: dict, *, now: datetime, policy: BookingPolicy):
         return render(request, "bookings/confirm.html", context, status=error.status)
     _remember(request, context["slot_key"], booking)
     if not getattr(booking, "repeated", False):
-        messages.success(request, _("Your session is booked. We have emailed your confirmation."))
+        # Only the outbox row exists yet: a worker sends it in a moment.
+        messages.success(
+            request,
+            _("Your session is booked. Your confirmation is on its way to %(email)s.")
+            % {"email": booking.email},
+        )
     return HttpResponseRedirect(booking.manage_path())

@@ -200,7 +200,7 @@ def my_resend(request, email, reference):
     else:
         messages.success(
             request,
-            _("We have emailed the confirmation of %(reference)s again.")
+            _("The confirmation of %(reference)s is on its way to you again.")
             % {"reference": booking.reference},
         )
     return HttpResponseRedirect(reverse("bookings:my"))

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.ratelimit import rate_limited
 
-from .. import care_plans, notifications, services
+from .. import care_plans, notifications, outbox, services
 from ..forms import ANY, CancelForm
 from ..models import Booking, BookingPolicy, Therapist
 from ..picker import picker_context
@@ -34,6 +34,20 @@ def _booking(token: str) -> Booking:
     )
 
 
+def _on_its_way(change: str, booking: Booking) -> str:
+    """What was done, and where its email is going: written, not yet sent (the outbox)."""
+    if change == "cancelled":
+        done, note = (
+            _("Your booking is cancelled."),
+            _("Our confirmation is on its way to %(email)s."),
+        )
+    else:
+        done, note = _("Your booking has moved."), _("The new time is on its way to %(email)s.")
+    if not booking.email:
+        return done  # booked by phone without an email: nothing is sent
+    return f"{done} {note % {'email': booking.email}}"
+
+
 def _manage_context(booking: Booking, now: datetime, policy: BookingPolicy) -> dict:
     refused = services.can_client_change(booking, now=now, policy=policy)
     return {
@@ -46,6 +60,7 @@ def _manage_context(booking: Booking, now: datetime, policy: BookingPolicy) -> d
         "refused_code": refused,
         "google_url": notifications.google_calendar_url(booking),
         "address": notifications.clinic_address(),
+        "email_status": outbox.client_email_status(booking),
     }
 
 
@@ -94,9 +109,7 @@ def cancel(request, token):
             except services.BookingError as error:
                 messages.error(request, error.message)
                 return HttpResponseRedirect(booking.manage_path())
-            messages.success(
-                request, _("Your booking is cancelled. We have emailed you to confirm.")
-            )
+            messages.success(request, _on_its_way("cancelled", booking))
             return HttpResponseRedirect(booking.manage_path())
         status = 400
     else:
@@ -185,9 +198,7 @@ def reschedule_confirm(request, token):
             problem = error
             context["reschedule_token"] = booking.token
         else:
-            messages.success(
-                request, _("Your booking has moved. We have emailed you the new time.")
-            )
+            messages.success(request, _on_its_way("moved", booking))
             return HttpResponseRedirect(booking.manage_path())
     else:
         problem = slot_problem(

@@ -293,7 +293,7 @@ def test_resend_emails_the_confirmation_with_its_calendar_file(
     sign_in(client, django_capture_on_commit_callbacks)
     mail.outbox.clear()
     page = resend(client, family.leo_next, django_capture_on_commit_callbacks)
-    assert f"We have emailed the confirmation of {family.leo_next.reference} again" in (
+    assert f"The confirmation of {family.leo_next.reference} is on its way to you again" in (
         page.content.decode()
     )
     (message,) = mail.outbox

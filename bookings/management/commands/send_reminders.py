@@ -1,15 +1,15 @@
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from bookings.services import reminders_send
+from bookings.tasks import send_due_reminders
 
 
 class Command(BaseCommand):
     help = (
-        "Email clients a reminder before their session (once each). Safe to run from cron on "
-        "several servers at once, e.g. every 10 minutes."
+        "Queue the reminder job: a worker writes each due reminder to the outbox (once per "
+        "booking) and sends it. Workers already run it every few minutes; this is for cron or "
+        "for running it now. Safe on several servers at once."
     )
 
     def handle(self, *args, **options):
-        sent = reminders_send(now=timezone.now())
-        self.stdout.write(f"Reminders sent: {sent}")
+        send_due_reminders.enqueue()
+        self.stdout.write("Reminder job queued; a worker sends the reminders.")

@@ -1,0 +1,56 @@
+"""Background jobs (Django's tasks framework): sending the outbox, reminders, upkeep.
+
+Every task is idempotent and safe to run on several workers at once: sending claims its
+email, reminders claim their bookings, and the rest only read or tidy. Arguments are ids,
+never personal details, since the queue stores them.
+"""
+
+from datetime import timedelta
+
+from django.apps import apps
+from django.utils import timezone
+from django_tasks import task
+
+from . import jobs, outbox, services
+
+# Finished task results kept for looking into problems; older ones are deleted.
+KEEP_TASK_RESULTS = timedelta(days=1)
+
+
+@task()
+def send_email(email_id: int) -> str:
+    """Send one outbox email (bookings/outbox.py)."""
+    return outbox.email_send(email_id=email_id, now=timezone.now())
+
+
+@task()
+def sweep_outbox() -> int:
+    """Queue emails whose task was lost; take back tries whose worker died."""
+    return outbox.outbox_sweep(now=timezone.now())
+
+
+@task()
+def send_due_reminders() -> int:
+    """Write each due reminder to the outbox, once per booking."""
+    return services.reminders_send(now=timezone.now())
+
+
+@task()
+def heartbeat() -> None:
+    """Note that a worker is taking jobs off the queue (shown by /healthz)."""
+    jobs.job_finished("heartbeat", now=timezone.now())
+
+
+@task()
+def prune_task_results() -> int:
+    """Delete finished task results older than a day (database backend only)."""
+    if not apps.is_installed("django_tasks_db"):
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    deleted, _ = (
+        DBTaskResult.objects.finished()
+        .filter(finished_at__lt=timezone.now() - KEEP_TASK_RESULTS)
+        .delete()
+    )
+    return deleted
