@@ -101,3 +101,18 @@ def test_sitemap_sections(client, mixed_articles, make_service, make_therapist):
     assert f"{SITE}{mixed_articles['older'].category.get_absolute_url()}" in urls
     newer = mixed_articles["newer"]
     assert urls[f"{SITE}/articles/newer/"] == timezone.localdate(newer.updated_at).isoformat()
+
+
+def test_feed_summaries_reach_readers_as_text_not_markup(client, make_article):
+    make_article(
+        slug="escaped", summary='Pain & posture: why <script>alert(1)</script> "sitting" hurts'
+    )
+    rss = parse_xml(client.get("/articles/feed/").content)
+    atom = parse_xml(client.get("/articles/feed/atom/").content)
+    # Readers treat both as HTML: what they unescape must be the text, escaped once more.
+    expected = (
+        "Pain &amp; posture: why &lt;script&gt;alert(1)&lt;/script&gt; &quot;sitting&quot; hurts"
+    )
+    assert rss.find("channel/item/description").text == expected
+    summary = atom.find(f"{ATOM}entry/{ATOM}summary")
+    assert summary.get("type") == "html" and summary.text == expected
