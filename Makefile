@@ -6,7 +6,7 @@ PORT ?= 8000
 export PORT
 export DJANGO_SETTINGS_MODULE := clinic.settings
 
-.PHONY: run test lint format migrate seed serve-prod bench e2e clean
+.PHONY: run test lint format migrate seed serve-prod bench e2e faults clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,14 +20,16 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-## make run: install, migrate, load the demo clinic, serve at http://127.0.0.1:$(PORT)
+## make run: install, migrate, load the demo clinic, serve at http://127.0.0.1:$(PORT) with one
+## background worker (emails, reminders), stopped with the server
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "The clinic is at http://127.0.0.1:$(PORT)/  (back office: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "One background worker sends the emails; Ctrl+C stops both."
 	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) bash scripts/run.sh
 
 ## make test: install, lint, the whole suite (SQLite, or PostgreSQL with DATABASE_URL)
 test: $(VENV)/.dev lint
@@ -56,6 +58,10 @@ e2e: $(VENV)/.dev
 ## make bench: availability engine and page throughput, as ratios to a bare Django view
 bench: $(VENV)/.dev
 	bash scripts/bench.sh
+
+## make faults: Redis stopped mid-test, black-hole and unreachable SMTP, two workers (PostgreSQL)
+faults: $(VENV)/.dev
+	bash scripts/faults.sh
 
 ## make serve-prod: gunicorn with production settings (needs DJANGO_SECRET_KEY)
 serve-prod: $(VENV)/.runtime
