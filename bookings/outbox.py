@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 # A try still "sending" after this never reported back: its worker stopped mid-send.
 STALE = timedelta(minutes=15)
+# Retries wait behind first tries, so an outage's backlog never holds up new confirmations.
+RETRY_PRIORITY = -10
 # Waiting emails due longer ago than this have lost their task; the sweep queues them again.
 SWEEP_GRACE = timedelta(minutes=2)
 SWEEP_BATCH = 500
@@ -75,7 +77,7 @@ def _enqueue(email_id: int, *, run_after: datetime | None = None) -> None:
     if run_after is not None:
         if not task.get_backend().supports_defer:
             return  # the sweep queues it when it is due
-        task = task.using(run_after=run_after)
+        task = task.using(run_after=run_after, priority=RETRY_PRIORITY)
     try:
         task.enqueue(email_id)
     except Exception as error:  # the queue is unreachable: the sweep queues it later
