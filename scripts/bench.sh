@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make bench: the availability engine in-process, then the site under wrk behind gunicorn,
-# each on a fresh SQLite and a fresh PostgreSQL database (tests/benchmarks/bench_clinic.py).
+# each on a fresh SQLite and a fresh PostgreSQL database (tests/benchmarks/bench_clinic.py);
+# then booking POST latency with and without sending in the request, and a worker's emails
+# per second, against a local aiosmtpd server (tests/benchmarks/bench_outbox.py).
 # Prints figures with PASS/MISS against the targets; never fails because of timing.
 #
 #   BENCH_DATABASES="sqlite postgresql"  which databases (PostgreSQL is skipped if not running)
@@ -26,7 +28,7 @@ fi
 
 out="artifacts/bench"
 mkdir -p "$out"
-rm -f "$out"/*.json "$out"/*.log
+rm -f "$out"/*.json "$out"/*.log "$out"/*.md
 export BENCH_LOG_DIR="$PWD/$out"
 export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')}"
 # Production settings; the bench view exists only with CLINIC_BENCH=1.
@@ -46,6 +48,11 @@ trap cleanup EXIT
 echo "bench: collecting static files (the production manifest storage needs them)"
 "$PYTHON" manage.py collectstatic --noinput --verbosity 0
 
+outbox_bench() {  # $1: label, $2: a fresh database URL
+  DATABASE_URL="$2" DJANGO_LOG_LEVEL=WARNING \
+    "$PYTHON" -m tests.benchmarks.bench_outbox --label "$1" | tee -a "$out/emails.md"
+}
+
 results=()
 for database in ${BENCH_DATABASES:-sqlite postgresql}; do
   case "$database" in
@@ -53,6 +60,7 @@ for database in ${BENCH_DATABASES:-sqlite postgresql}; do
       DATABASE_URL="sqlite:///$tmp/bench.sqlite3" \
         "$PYTHON" -m tests.benchmarks.bench_clinic --label SQLite --json "$out/sqlite.json"
       results+=("$out/sqlite.json")
+      outbox_bench SQLite "sqlite:///$tmp/outbox.sqlite3"
       ;;
     postgresql)
       if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
@@ -71,6 +79,9 @@ for database in ${BENCH_DATABASES:-sqlite postgresql}; do
       DATABASE_URL="postgres://postgres@127.0.0.1:5432/$pg_db" \
         "$PYTHON" -m tests.benchmarks.bench_clinic --label PostgreSQL --json "$out/postgresql.json"
       dropdb -h 127.0.0.1 -U postgres --if-exists "$pg_db"
+      createdb -h 127.0.0.1 -U postgres "$pg_db"
+      outbox_bench PostgreSQL "postgres://postgres@127.0.0.1:5432/$pg_db"
+      dropdb -h 127.0.0.1 -U postgres --if-exists "$pg_db"
       pg_db=""
       results+=("$out/postgresql.json")
       ;;
@@ -82,3 +93,4 @@ for database in ${BENCH_DATABASES:-sqlite postgresql}; do
 done
 
 "$PYTHON" -m tests.benchmarks.bench_report "${results[@]}" | tee "$out/summary.md"
+cat "$out/emails.md" >> "$out/summary.md"
