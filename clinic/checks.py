@@ -19,3 +19,23 @@ def shared_cache(app_configs, **kwargs):
             id="clinic.W001",
         )
     ]
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def rate_limits_apart(app_configs, **kwargs):
+    """Rate-limit counts in the page cache's Redis could be evicted by a flood of pages."""
+    if settings.DEBUG or not settings.REDIS_URL:
+        return []
+    if settings.RATELIMIT_REDIS_URL != settings.REDIS_URL:
+        return []
+    return [
+        checks.Warning(
+            "Rate limits share the page cache's Redis (RATELIMIT_REDIS_URL is not set).",
+            hint=(
+                "A page cache that evicts when full can evict rate-limit counts too. Set "
+                "RATELIMIT_REDIS_URL to a Redis of its own with maxmemory-policy noeviction "
+                "(see README, Production)."
+            ),
+            id="clinic.W002",
+        )
+    ]

@@ -172,6 +172,10 @@ PAGE_CACHE_COPIES_PER_PATH = int(os.environ.get("PAGE_CACHE_COPIES_PER_PATH", "2
 # deployment may name another backend, e.g. TASKS_BACKEND=django_tasks_rq.RQBackend.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
 TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":  # pip install django-tasks-rq (README)
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {"default": {"URL": os.environ.get("TASKS_REDIS_URL", REDIS_URL)}}
 # Periodic jobs: name -> (task, every N seconds). `run_worker` enqueues each once per period,
 # whichever worker gets there first (bookings/jobs.py).
 PERIODIC_JOBS = {

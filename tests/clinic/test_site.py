@@ -58,9 +58,17 @@ def _deploy_check(**env):
 
 
 def test_deploy_check_reports_nothing_with_production_settings():
-    result = _deploy_check(REDIS_URL="redis://127.0.0.1:6379/0")
+    result = _deploy_check(
+        REDIS_URL="redis://127.0.0.1:6379/0", RATELIMIT_REDIS_URL="redis://127.0.0.1:6380/0"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_asks_for_the_rate_limits_own_redis():
+    result = _deploy_check(REDIS_URL="redis://127.0.0.1:6379/0")
+    assert result.returncode != 0
+    assert "clinic.W002" in result.stderr + result.stdout
 
 
 def test_deploy_check_asks_for_a_shared_cache():
