@@ -69,6 +69,7 @@ def starts(count: int) -> list[datetime]:
 def book(client, start: datetime, number: int) -> float:
     """One booking POST as a visitor makes it; returns its seconds. It must succeed."""
     url = f"/book/sciatica-relief-60/confirm/?therapist=maren&start={start.isoformat()}"
+    client.get(url, REMOTE_ADDR=f"10.9.0.{number + 1}")  # the visitor sees the form first
     form = {
         "name": f"Client {number}",
         "email": f"client{number}@example.com",
