@@ -89,7 +89,8 @@ class OutboxEmail(models.Model):
 
 
 class PeriodicJob(models.Model):
-    """When a periodic job was last queued and last finished (bookings/jobs.py)."""
+    """When a periodic job was last queued (bookings/jobs.py); the heartbeat job also notes
+    when it last finished, which is how /healthz knows a worker is taking jobs."""
 
     name = models.CharField(_("name"), max_length=40, primary_key=True)
     enqueued_at = models.DateTimeField(_("last queued"), null=True, blank=True)

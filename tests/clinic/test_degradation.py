@@ -205,3 +205,9 @@ def test_after_a_flood_fills_the_page_cache_the_login_limit_still_holds(client, 
     assert len(caches["default"]._cache) <= 30
     rest = [client.post("/admin/login/", wrong).status_code for _ in range(3)]
     assert first + rest == [200] * 5 + [429]
+
+
+def test_kept_database_connections_are_checked_before_a_request_uses_them(settings):
+    # A kept connection that the database dropped is replaced instead of failing a request
+    # (tests/faults/ drops them under gunicorn on PostgreSQL).
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
