@@ -238,3 +238,25 @@ def test_a_worker_sends_what_a_booking_queued(workers_later):
     confirmation = next(m for m in mail.outbox if m.to == ["ruth@example.com"])
     assert confirmation.extra_headers["Message-ID"].startswith("<outbox-")
     assert [name for name, _, _ in confirmation.attachments] == ["booking.ics"]
+
+
+@pytest.mark.django_db
+def test_a_sign_in_link_is_hidden_in_the_admin_and_erased_once_sent(
+    client, policy, django_user_model, workers_later
+):
+    from datetime import timedelta
+
+    from bookings import notifications
+
+    notifications.sign_in_link(
+        "ruth@example.com", "https://clinic.example/my/sign-in/SECRET-KEY/", expires=NOW
+    )
+    email = OutboxEmail.objects.get()
+    assert email.private and "SECRET-KEY" in email.body
+    client.force_login(django_user_model.objects.create_superuser("owner", "o@example.com"))
+    page = client.get(f"/admin/bookings/outboxemail/{email.pk}/change/").content.decode()
+    assert "SECRET-KEY" not in page and "Not shown" in page
+    assert outbox.email_send(email_id=email.pk, now=NOW + timedelta(seconds=1)) == "sent"
+    assert "SECRET-KEY" in mail.outbox[0].body  # the addressee got it...
+    email.refresh_from_db()
+    assert "SECRET-KEY" not in email.body + email.html  # ...and the outbox kept nothing of it
