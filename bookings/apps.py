@@ -11,6 +11,9 @@ class BookingsConfig(AppConfig):
         from clinic.cache import refresh_free_times_when_saved, refresh_pages_when_saved
 
         from . import models, outbox_admin  # noqa: F401 - registers the outbox's admin
+        from .outbox_privacy import register_section
+
+        register_section()  # the outbox in each person's export and erasure
 
         # Public pages show services and therapists.
         services = models.Therapist.services.through

@@ -440,3 +440,21 @@ def test_the_owner_sees_erasure_requests(client, clinic):
 )
 def test_history_text_keeps_only_what_quotes_nobody(action, erased):
     assert privacy.erased_action(action, {"ruth andersen", "left hip"}) == (erased or action)
+
+
+def test_their_emails_are_in_the_export_and_erased_with_them(signed_in, clinic):
+    from bookings.models import OutboxEmail
+
+    data = json.loads(signed_in.get("/my/data.json").content)
+    ruth = next(p for p in data["people"] if p["name"] == "Ruth Andersen")
+    assert any(e["subject"].startswith("Booking confirmed") for e in ruth["emails"])
+    waiting = OutboxEmail.objects.filter(to="ruth@example.com").first()
+    OutboxEmail.objects.filter(pk=waiting.pk).update(status="waiting")
+    erasure = privacy.erasure_request_create(email="ruth@example.com", now=NOW)
+    privacy.privacy_erase(erasure=erasure, by=clinic.owner, now=NOW)
+    held = " ".join(
+        f"{e.to} {e.subject} {e.body} {e.html}" for e in OutboxEmail.objects.all()
+    ).lower()
+    assert "ruth" not in held and "leo andersen" not in held
+    waiting.refresh_from_db()
+    assert waiting.status == "failed"  # an erased email is never sent
