@@ -7,6 +7,7 @@ from .privacy import ErasureRequest, SignInLink
 from .querysets import FRONT_DESK_GROUP, THERAPIST_GROUP, StaffScope, staff_scope
 from .rooms import Room, RoomClosure, RoomFeature
 from .schedules import BookingPolicy, Closure, Period, TimeOff, WorkingHours
+from .waitlist import PartOfDay, WaitlistEntry, WaitlistOffer, part_of_day
 from .tokens import REFERENCE_ALPHABET, new_manage_token, new_reference
 
 __all__ = [
@@ -31,7 +32,11 @@ __all__ = [
     "StaffScope",
     "Therapist",
     "TimeOff",
+    "WaitlistEntry",
+    "WaitlistOffer",
     "WorkingHours",
+    "PartOfDay",
+    "part_of_day",
     "new_manage_token",
     "new_reference",
     "normal_email",

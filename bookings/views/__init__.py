@@ -11,6 +11,7 @@ from .catalogue import (
 )
 from .my import my_bookings, my_link_sent, my_resend, my_sign_in, my_sign_out
 from .privacy import my_data, my_data_json, my_erasure
+from .waitlist import waitlist_entry, waitlist_join, waitlist_offer
 from .self_service import (
     booking_ics,
     cancel,
@@ -43,4 +44,7 @@ __all__ = [
     "my_sign_out",
     "reschedule",
     "reschedule_confirm",
+    "waitlist_entry",
+    "waitlist_join",
+    "waitlist_offer",
 ]
