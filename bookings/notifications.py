@@ -346,7 +346,7 @@ def waitlist_joined(entry) -> None:
 
 
 def waitlist_offer(offer) -> None:
-    """"A 60-minute sciatica session with Maren is free on Thursday at 10:00. Claim it."""
+    """ "A 60-minute sciatica session with Maren is free on Thursday at 10:00. Claim it."""
     entry = offer.entry
     _send(
         "waitlist_offer",

@@ -292,7 +292,9 @@ def booking_cancel(
         booking.save()
         _record(booking, by, _("Cancelled") + (f": {reason}" if reason else ""), now)
         notifications.booking_cancelled(booking, by_staff=by is not None)
-        time_freed(therapist_id=booking.therapist_id, start=booking.start, end=booking.blocked_until)
+        time_freed(
+            therapist_id=booking.therapist_id, start=booking.start, end=booking.blocked_until
+        )
     return booking
 
 

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import notifications, services
-from .freed import time_freed
 from .models import (
     Booking,
     BookingChange,

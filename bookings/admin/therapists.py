@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import services
-from ..models import Booking, BookingPolicy, Therapist, TimeOff, WorkingHours, staff_scope
 from ..freed import time_freed
+from ..models import Booking, BookingPolicy, Therapist, TimeOff, WorkingHours, staff_scope
 from ..schedules import find_slots
 from ..times import admin_clock, clinic_tz, zone_name
 from . import calendar_link

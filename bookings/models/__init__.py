@@ -7,8 +7,8 @@ from .privacy import ErasureRequest, SignInLink
 from .querysets import FRONT_DESK_GROUP, THERAPIST_GROUP, StaffScope, staff_scope
 from .rooms import Room, RoomClosure, RoomFeature
 from .schedules import BookingPolicy, Closure, Period, TimeOff, WorkingHours
-from .waitlist import PartOfDay, WaitlistEntry, WaitlistOffer, part_of_day
 from .tokens import REFERENCE_ALPHABET, new_manage_token, new_reference
+from .waitlist import PartOfDay, WaitlistEntry, WaitlistOffer, part_of_day
 
 __all__ = [
     "FRONT_DESK_GROUP",
@@ -21,6 +21,7 @@ __all__ = [
     "Closure",
     "ErasureRequest",
     "OutboxEmail",
+    "PartOfDay",
     "Period",
     "PeriodicJob",
     "Room",
@@ -35,11 +36,10 @@ __all__ = [
     "WaitlistEntry",
     "WaitlistOffer",
     "WorkingHours",
-    "PartOfDay",
-    "part_of_day",
     "new_manage_token",
     "new_reference",
     "normal_email",
     "normal_name",
+    "part_of_day",
     "staff_scope",
 ]

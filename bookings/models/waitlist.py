@@ -163,9 +163,7 @@ class WaitlistOffer(models.Model):
         WaitlistEntry, on_delete=models.CASCADE, related_name="offers", verbose_name=_("entry")
     )
     service = models.ForeignKey(Service, on_delete=models.PROTECT, verbose_name=_("service"))
-    therapist = models.ForeignKey(
-        Therapist, on_delete=models.CASCADE, verbose_name=_("therapist")
-    )
+    therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, verbose_name=_("therapist"))
     start = models.DateTimeField(_("session start"))
     token = models.CharField(max_length=64, unique=True, default=new_manage_token, editable=False)
     status = models.CharField(

@@ -11,7 +11,6 @@ from .catalogue import (
 )
 from .my import my_bookings, my_link_sent, my_resend, my_sign_in, my_sign_out
 from .privacy import my_data, my_data_json, my_erasure
-from .waitlist import waitlist_entry, waitlist_join, waitlist_offer
 from .self_service import (
     booking_ics,
     cancel,
@@ -20,6 +19,7 @@ from .self_service import (
     reschedule,
     reschedule_confirm,
 )
+from .waitlist import waitlist_entry, waitlist_join, waitlist_offer
 
 __all__ = [
     "ServiceDetailView",

@@ -78,7 +78,9 @@ def waitlist_join(request):
     """Join the waitlist: the service, who, the days and times that suit, and who you are."""
     now, policy = timezone.now(), BookingPolicy.load()
     if request.method == "GET":
-        form = _form(None, now=now, policy=policy, initial=_initial(request, now=now, policy=policy))
+        form = _form(
+            None, now=now, policy=policy, initial=_initial(request, now=now, policy=policy)
+        )
         return render(request, "bookings/waitlist_join.html", {"form": form})
     form = _form(request.POST, now=now, policy=policy)
     context = {"form": form}
@@ -218,5 +220,8 @@ def waitlist_offer(request, token):
         "rate_limited": request.rate_limited,
     }
     return render(
-        request, "bookings/waitlist_offer.html", context, status=429 if request.rate_limited else 200
+        request,
+        "bookings/waitlist_offer.html",
+        context,
+        status=429 if request.rate_limited else 200,
     )
