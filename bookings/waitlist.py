@@ -197,11 +197,12 @@ def offer_slot(
 
 
 def _fitting(slots, service: Service, start: datetime, end: datetime) -> Iterator:
-    """Free slots meeting [start, end), earliest first, none overlapping the one before."""
+    """Free slots starting in [start, end) (time free before stays out), earliest first,
+    none overlapping the one before."""
     chosen = []
     for slot in sorted(slots, key=lambda slot: slot.start):
         blocked_until = slot.start + service.length + service.buffer
-        if slot.start >= end or blocked_until <= start:
+        if not start <= slot.start < end:
             continue
         if chosen and slot.start < chosen[-1]:
             continue
