@@ -361,7 +361,9 @@ def waitlist_claim(*, offer: WaitlistOffer, now: datetime) -> Booking:
     twice books once and returns the booking.
     """
     with transaction.atomic():
-        # The offer's row, locked and read afresh: two taps of one link take turns here.
+        # The therapist's row first, as every booking locks it, then the offer's row, read
+        # afresh: two taps of one link take turns here, and claims of one time never deadlock.
+        list(Therapist.objects.select_for_update().filter(pk=offer.therapist_id).values_list("pk"))
         offer = (
             WaitlistOffer.objects.select_for_update(of=("self",))
             .select_related("entry", "service", "therapist")
