@@ -51,6 +51,8 @@ THERAPIST_PERMISSIONS = {
     "client": ["view", "change"],
     "service": ["view"],
     "bookingchange": ["view"],
+    "waitlistentry": ["view"],
+    "waitlistoffer": ["view"],
 }
 FRONT_DESK_PERMISSIONS = {
     "therapist": ["view", "add", "change"],
@@ -67,6 +69,9 @@ FRONT_DESK_PERMISSIONS = {
     "bookingchange": ["view"],
     # "change" is only for sending failed emails again: every field is read-only.
     "outboxemail": ["view", "change"],
+    # "change" on an entry is for offering it a free time; offers are a history.
+    "waitlistentry": ["view", "change"],
+    "waitlistoffer": ["view"],
 }
 
 

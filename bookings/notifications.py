@@ -333,3 +333,30 @@ def erasure_requested(erasure) -> None:
             "requested_at": erasure.requested_at,
         },
     )
+
+
+def waitlist_joined(entry) -> None:
+    """The waitlist confirmation, with the private link to see, change or leave the entry."""
+    _send(
+        "waitlist_joined",
+        _("You are on the waitlist for %(service)s") % {"service": entry.service.name},
+        entry.email,
+        {"entry": entry, "entry_url": settings.SITE_URL + entry.get_absolute_url()},
+    )
+
+
+def waitlist_offer(offer) -> None:
+    """ "A 60-minute sciatica session with Maren is free on Thursday at 10:00. Claim it."""
+    entry = offer.entry
+    _send(
+        "waitlist_offer",
+        _("A time has freed up: %(service)s, %(when)s")
+        % {"service": offer.service.name, "when": subject_when(offer.start)},
+        entry.email,
+        {
+            "entry": entry,
+            "offer": offer,
+            "claim_url": settings.SITE_URL + offer.get_absolute_url(),
+            "entry_url": settings.SITE_URL + entry.get_absolute_url(),
+        },
+    )

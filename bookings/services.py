@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from . import notifications
+from .freed import time_freed
 from .models import (
     Booking,
     BookingChange,
@@ -247,6 +248,12 @@ def booking_reschedule(
         _save_guarded(booking)
         _record(booking, by, _moved(previous, previous_therapist, booking), now)
         notifications.booking_rescheduled(booking, previous, previous_therapist)
+        # The old time is free: offered to the waitlist after commit.
+        time_freed(
+            therapist_id=previous_therapist.pk,
+            start=previous,
+            end=previous + booking.service.length + booking.service.buffer,
+        )
     return booking
 
 
@@ -285,6 +292,9 @@ def booking_cancel(
         booking.save()
         _record(booking, by, _("Cancelled") + (f": {reason}" if reason else ""), now)
         notifications.booking_cancelled(booking, by_staff=by is not None)
+        time_freed(
+            therapist_id=booking.therapist_id, start=booking.start, end=booking.blocked_until
+        )
     return booking
 
 

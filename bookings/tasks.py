@@ -5,13 +5,13 @@ email, reminders claim their bookings, and the rest only read or tidy. Arguments
 never personal details, since the queue stores them.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.utils import timezone
 from django_tasks import task
 
-from . import jobs, outbox, reminders
+from . import jobs, outbox, reminders, waitlist
 
 # Finished task results kept for looking into problems; older ones are deleted.
 KEEP_TASK_RESULTS = timedelta(days=1)
@@ -33,6 +33,23 @@ def sweep_outbox() -> int:
 def send_due_reminders() -> int:
     """Write each due reminder to the outbox, once per booking."""
     return reminders.reminders_send(now=timezone.now())
+
+
+@task()
+def offer_freed_time(therapist_id: int | None, start: str, end: str) -> int:
+    """Offer time that has just freed up to the waitlist (bookings/freed.py)."""
+    return waitlist.offer_freed_time(
+        therapist_id=therapist_id,
+        start=datetime.fromisoformat(start),
+        end=datetime.fromisoformat(end),
+        now=timezone.now(),
+    )
+
+
+@task()
+def sweep_waitlist() -> int:
+    """Expire offers, offer their times to the next entries, catch up on missed times."""
+    return waitlist.waitlist_sweep(now=timezone.now())
 
 
 @task()

@@ -182,6 +182,7 @@ PERIODIC_JOBS = {
     "heartbeat": ("bookings.tasks.heartbeat", 60),
     "outbox": ("bookings.tasks.sweep_outbox", 60),
     "reminders": ("bookings.tasks.send_due_reminders", 300),
+    "waitlist": ("bookings.tasks.sweep_waitlist", 60),
     "articles-live": ("articles.tasks.refresh_published_pages", 30),
     "prune-task-results": ("bookings.tasks.prune_task_results", 3600),
 }

@@ -5,7 +5,8 @@
 - `desk`: the front desk's "book for a caller" and "move";
 - `actions` and `export`: the booking list's actions and the CSV export;
 - `calendar_link`: a therapist's private calendar address;
-- `privacy`: clients' erasure requests, for the owner alone.
+- `privacy`: clients' erasure requests, for the owner alone;
+- `waitlist`: the waitlist, its offers, offering a free time, and what it refilled.
 
 The owner (superuser) and the front desk see everything; a therapist sees only their own
 profile, hours, time off, bookings and the clients they have had bookings with. The rule is
@@ -24,6 +25,7 @@ from . import (  # noqa: F401  (registration)
     rooms,
     schedules,
     therapists,
+    waitlist,
 )
 
 admin.site.site_header = _("Rimrock Massage & Bodywork: back office")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import availability
+from ..freed import time_freed
 from ..models import Booking, Closure, Therapist, TimeOff, WorkingHours
 from ..schedules import weekly_hours
 from ..times import admin_time, clinic_tz
@@ -71,6 +72,20 @@ class ClosureAdmin(HelpTextsMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         warn_about_bookings(request, Booking.objects.all(), obj.start, obj.end, _("The closure"))
+        if change and {"start", "end"} & set(form.changed_data):
+            # Part of the old closure may be open again: offered to the waitlist.
+            start, end = form.initial.get("start", obj.start), form.initial.get("end", obj.end)
+            time_freed(therapist_id=None, start=start, end=end)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        time_freed(therapist_id=None, start=obj.start, end=obj.end)
+
+    def delete_queryset(self, request, queryset):
+        lifted = list(queryset.values_list("start", "end"))
+        super().delete_queryset(request, queryset)
+        for start, end in lifted:
+            time_freed(therapist_id=None, start=start, end=end)
 
     @admin.display(description=_("from"), ordering="start")
     def starts(self, obj):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import services
+from ..freed import time_freed
 from ..models import BookingPolicy, Therapist, TimeOff, WorkingHours, staff_scope
 from ..schedules import find_slots
 from ..times import admin_clock, clinic_tz, zone_name
@@ -93,6 +94,11 @@ class TherapistAdmin(ScopedAdmin):
         super().save_formset(request, form, formset, change)
         if formset.model is WorkingHours and formset.has_changed():
             warn_about_stranded_bookings(request, form.instance)
+        if formset.model in {WorkingHours, TimeOff} and formset.has_changed():
+            # New hours, or time off removed or shortened: offered to the waitlist.
+            now = timezone.now()
+            horizon = BookingPolicy.load().horizon
+            time_freed(therapist_id=form.instance.pk, start=now, end=now + horizon)
         if formset.model is TimeOff:
             warn_about_saved_periods(request, formset, _("This time off"), owner="therapist")
 

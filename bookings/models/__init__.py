@@ -8,6 +8,7 @@ from .querysets import FRONT_DESK_GROUP, THERAPIST_GROUP, StaffScope, staff_scop
 from .rooms import Room, RoomClosure, RoomFeature
 from .schedules import BookingPolicy, Closure, Period, TimeOff, WorkingHours
 from .tokens import REFERENCE_ALPHABET, new_manage_token, new_reference
+from .waitlist import PartOfDay, WaitlistEntry, WaitlistOffer, part_of_day
 
 __all__ = [
     "FRONT_DESK_GROUP",
@@ -20,6 +21,7 @@ __all__ = [
     "Closure",
     "ErasureRequest",
     "OutboxEmail",
+    "PartOfDay",
     "Period",
     "PeriodicJob",
     "Room",
@@ -31,10 +33,13 @@ __all__ = [
     "StaffScope",
     "Therapist",
     "TimeOff",
+    "WaitlistEntry",
+    "WaitlistOffer",
     "WorkingHours",
     "new_manage_token",
     "new_reference",
     "normal_email",
     "normal_name",
+    "part_of_day",
     "staff_scope",
 ]

@@ -134,6 +134,24 @@ class BookingPolicy(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(24 * 7)],
         help_text=_("When the reminder email goes out before a session."),
     )
+    waitlist_offers_at_once = models.PositiveSmallIntegerField(
+        _("waitlist: offers at once"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_(
+            "When a time frees up, this many people on the waitlist are offered it at once, "
+            "in the order they joined; the first to claim it gets it."
+        ),
+    )
+    waitlist_offer_minutes = models.PositiveSmallIntegerField(
+        _("waitlist: offer open for (minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(60 * 24)],
+        help_text=_(
+            "How long an offer stays open before the next person is offered the time. "
+            "Shorter when the session is near: every offer closes at the minimum notice."
+        ),
+    )
 
     class Meta:
         verbose_name = _("booking policy")
@@ -162,6 +180,10 @@ class BookingPolicy(models.Model):
     @property
     def horizon(self) -> timedelta:
         return timedelta(days=self.horizon_days)
+
+    @property
+    def offer_open(self) -> timedelta:
+        return timedelta(minutes=self.waitlist_offer_minutes)
 
     @property
     def window(self) -> timedelta:

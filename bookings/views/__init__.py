@@ -19,6 +19,7 @@ from .self_service import (
     reschedule,
     reschedule_confirm,
 )
+from .waitlist import waitlist_entry, waitlist_join, waitlist_offer
 
 __all__ = [
     "ServiceDetailView",
@@ -43,4 +44,7 @@ __all__ = [
     "my_sign_out",
     "reschedule",
     "reschedule_confirm",
+    "waitlist_entry",
+    "waitlist_join",
+    "waitlist_offer",
 ]

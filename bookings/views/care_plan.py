@@ -153,8 +153,11 @@ def book_plan(request, context: dict, *, now: datetime, policy: BookingPolicy):
     if not getattr(series, "repeated", False):
         messages.success(
             request,
-            _("Your care plan is booked: %(count)d sessions. We have emailed you every date.")
-            % {"count": series.bookings.count()},
+            _(
+                "Your care plan is booked: %(count)d sessions. An email with every date is on "
+                "its way to %(email)s."
+            )
+            % {"count": series.bookings.count(), "email": data["email"]},
         )
     return HttpResponseRedirect(first.manage_path())
 

@@ -243,7 +243,7 @@ def cancel_plan(request, token):
         cancelled, kept = care_plans.series_cancel_from(booking=booking, now=now)
         messages.success(
             request,
-            _("%(count)d sessions of your care plan are cancelled. We have emailed you.")
+            _("%(count)d sessions of your care plan are cancelled. An email is on its way to you.")
             % {"count": len(cancelled)},
         )
         if kept:

@@ -138,7 +138,7 @@ def test_axe_finds_no_violations_on_my_bookings(page: Page, shoot, clinic):
     expect(page.get_by_role("heading", level=1)).to_have_text("My bookings")
     check("my-bookings")
     page.get_by_role("button", name="Resend confirmation").first.click()
-    expect(page.get_by_role("status").first).to_contain_text("We have emailed the confirmation")
+    expect(page.get_by_role("status").first).to_contain_text("is on its way to you again")
     check("my-link-used", link)
     check("my-data", "/my/data/")
     check("my-erasure", "/my/erasure/")
