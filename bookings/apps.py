@@ -10,10 +10,12 @@ class BookingsConfig(AppConfig):
         import clinic.checks  # noqa: F401 - registers the deployment checks
         from clinic.cache import refresh_free_times_when_saved, refresh_pages_when_saved
 
-        from . import models, outbox_admin  # noqa: F401 - registers the outbox's admin
-        from .outbox_privacy import register_section
+        # outbox_admin registers the outbox's admin when imported.
+        from . import models, outbox_admin, outbox_privacy, waitlist_privacy  # noqa: F401
 
-        register_section()  # the outbox in each person's export and erasure
+        # The outbox and the waitlist in each person's export and erasure.
+        outbox_privacy.register_section()
+        waitlist_privacy.register_section()
 
         # Public pages show services and therapists.
         services = models.Therapist.services.through

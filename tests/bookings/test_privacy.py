@@ -458,3 +458,25 @@ def test_their_emails_are_in_the_export_and_erased_with_them(signed_in, clinic):
     assert "ruth" not in held and "leo andersen" not in held
     waiting.refresh_from_db()
     assert waiting.status == "failed"  # an erased email is never sent
+
+
+def test_their_waitlist_entries_are_in_the_export_and_erased_with_them(signed_in, clinic):
+    from bookings.models import WaitlistEntry
+
+    entry = WaitlistEntry.objects.create(
+        service=clinic.ours[0].service,
+        weekdays="01",
+        parts="morning",
+        from_date=NOW.date(),
+        name="Ruth Andersen",
+        email="ruth@example.com",
+        phone="(406) 555-0147",
+    )
+    data = json.loads(signed_in.get("/my/data.json").content)
+    ruth = next(p for p in data["people"] if p["name"] == "Ruth Andersen")
+    assert [e["parts_of_day"] for e in ruth["waitlist"]] == ["morning"]
+    erasure = privacy.erasure_request_create(email="ruth@example.com", now=NOW)
+    privacy.privacy_erase(erasure=erasure, by=clinic.owner, now=NOW)
+    entry.refresh_from_db()
+    assert (entry.name, entry.email, entry.phone) == ("", "", "")
+    assert entry.status == WaitlistEntry.Status.LEFT  # never offered a time again
