@@ -124,6 +124,9 @@ def seed_clinic(*, now: datetime) -> dict:
         from articles.demo import seed_articles
 
         created["articles"] = seed_articles(authors=authors, services=services, now=now)
+        from care.demo import seed_care  # health forms in every state
+
+        created["intakes"] = seed_care(now=now)
         _login(
             created,
             EDITOR,

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "bookings",
+    "care",
     "articles",
 ]
 
@@ -313,6 +314,14 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# Health records (care/): answers are encrypted at rest with these Fernet keys, newest first,
+# comma-separated. Required in production (`check --deploy` fails without them); a local run
+# with DEBUG on reads the file .care-key instead, which `make run` creates.
+CARE_ENCRYPTION_KEYS = env_list("CARE_ENCRYPTION_KEYS")
+CARE_DEV_KEY_FILE = BASE_DIR / ".care-key"
+if not CARE_ENCRYPTION_KEYS and DEBUG and CARE_DEV_KEY_FILE.exists():
+    CARE_ENCRYPTION_KEYS = CARE_DEV_KEY_FILE.read_text().split()
 
 LOGGING = {
     "version": 1,

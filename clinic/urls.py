@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("articles/", include("articles.urls")),
     path("", include("bookings.urls")),
+    path("", include("care.urls")),
     path(settings.ADMIN_URL + "login/", rate_limited("login")(admin.site.login)),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

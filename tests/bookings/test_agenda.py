@@ -363,7 +363,8 @@ def test_the_agenda_uses_a_constant_number_of_queries(client, team, service):
     assert day <= 12
 
     client.force_login(team["maren_user"])
-    assert agenda_queries(client, date="2026-12-08", view="week") <= 12
+    # 13: one of them reads the sessions' health form states (care/), whatever their number.
+    assert agenda_queries(client, date="2026-12-08", view="week") <= 13
 
 
 @pytest.mark.parametrize(

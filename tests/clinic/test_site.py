@@ -49,6 +49,7 @@ def _deploy_check(**env):
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": "k3y-" + "Zq8#xV2!pL9@mN4$" * 4,
             "DJANGO_ALLOWED_HOSTS": "www.rimrockmassage.example",
+            "CARE_ENCRYPTION_KEYS": "Jm3jNEg3Vx8b7Z6Ss3u1i2F0mH1xw0b9vT9yq3J2bQk=",
             **env,
         },
         capture_output=True,

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CareConfig(AppConfig):
+    name = "care"
+    verbose_name = _("Health records")
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the encryption key checks

@@ -1,0 +1,273 @@
+"""Writes to the clinical record: drafts, submissions, reviews, reads, alerts, rotation.
+
+Every function is keyword-only and takes `now`. Emails go out after commit and never carry
+an answer: they name the booking, never the form's content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.views.decorators.debug import sensitive_variables
+
+from bookings.models import Booking, Client
+
+from . import emails, questions
+from .models import (
+    ConsentText,
+    Intake,
+    IntakeAccess,
+    IntakeReview,
+    IntakeState,
+    ReviewAlert,
+    SessionIntake,
+)
+
+# The front desk is told about unreviewed forms this long before the session.
+ALERT_BEFORE = timedelta(hours=24)
+
+
+@dataclass
+class HealthForm:
+    """A booking's health form as its client and the staff see it: states, no answers."""
+
+    booking: Booking
+    state: str
+    outcome: str | None = None
+    current: Intake | None = None  # the submission that counts for this session
+    last: Intake | None = None  # the latest submission, even one over 12 months old
+    draft: Intake | None = None  # being filled in
+
+    @property
+    def state_label(self) -> str:
+        return str(IntakeState(self.state).label)
+
+    @property
+    def outcome_label(self) -> str:
+        return str(IntakeReview.Outcome(self.outcome).label) if self.outcome else ""
+
+    @property
+    def out_of_date(self) -> bool:
+        return self.current is None and self.last is not None
+
+
+def health_form(booking: Booking) -> HealthForm:
+    """The state of the health form for `booking` (three queries; answers are not read)."""
+    row = (
+        SessionIntake.objects.filter(pk=booking.pk)
+        .with_intake_state()
+        .values("intake_state", "current_intake_id", "review_outcome")
+        .get()
+    )
+    forms = list(
+        Intake.objects.filter(client_id=booking.client_id)
+        .defer("answers", "flags")
+        .order_by("status", "-submitted_at", "-pk")
+    )
+    submitted = [i for i in forms if i.status == Intake.Status.SUBMITTED]
+    return HealthForm(
+        booking=booking,
+        state=row["intake_state"],
+        outcome=row["review_outcome"],
+        current=next((i for i in submitted if i.pk == row["current_intake_id"]), None),
+        last=submitted[0] if submitted else None,
+        draft=next((i for i in forms if i.status == Intake.Status.DRAFT), None),
+    )
+
+
+def draft_answers(*, client: Client) -> dict:
+    """What a step shows: the draft's answers, else the last submission's (consent apart)."""
+    draft = Intake.objects.drafts().filter(client=client).first()
+    if draft is not None:
+        return draft.answers
+    last = Intake.objects.submitted().filter(client=client).order_by("-submitted_at").first()
+    if last is None:
+        return {}
+    return {step: data for step, data in last.answers.items() if step != "consent"}
+
+
+@sensitive_variables()
+def intake_save_step(*, booking: Booking, step: str, data: dict, now: datetime) -> Intake:
+    """Keep one step's answers, as typed, in the person's draft.
+
+    The draft is created on the first save, starting from their last submitted form (so an
+    update comes prefilled; consent is always given afresh). One draft per person: two tabs
+    saving at once share it.
+    """
+    with transaction.atomic():
+        # The person's row is the lock: the second of two first saves finds the draft.
+        Client.objects.select_for_update().filter(pk=booking.client_id).exists()
+        draft = Intake.objects.drafts().filter(client_id=booking.client_id).first()
+        if draft is None:
+            draft = Intake(
+                client_id=booking.client_id, answers=draft_answers(client=booking.client)
+            )
+        answers = dict(draft.answers)
+        answers[step] = data
+        draft.answers = answers
+        draft.booking = booking
+        draft.steps_saved = max(draft.steps_saved, questions.STEP_NAMES.index(step) + 1)
+        draft.save()
+    return draft
+
+
+@sensitive_variables()
+def intake_submit(
+    *, draft: Intake, answers: dict, consent: ConsentText, booking: Booking, now: datetime
+) -> Intake:
+    """Turn the draft into a submission with every step's cleaned answers.
+
+    Stores the consent version and form version it was given under. A red flag or a
+    contraindication makes it flagged, which puts the person's bookings on "needs review"
+    (they keep their slots); their upcoming sessions' therapists are emailed (no answers).
+    Returns the submission; a draft submitted twice (two clicks) is submitted once.
+    """
+    flags = questions.flags_from(answers)
+    with transaction.atomic():
+        intake = Intake.objects.select_for_update().filter(pk=draft.pk).first()
+        if intake is None or intake.status != Intake.Status.DRAFT:
+            return intake or draft
+        intake.answers = answers
+        intake.flags = flags
+        intake.flagged = bool(flags)
+        intake.status = Intake.Status.SUBMITTED
+        intake.submitted_at = now
+        intake.consent = consent
+        intake.form_version = questions.FORM_VERSION
+        intake.booking = booking
+        intake.save()
+    if flags:
+        upcoming = list(_upcoming(booking.client_id, now))
+        transaction.on_commit(lambda: emails.review_needed(upcoming, intake))
+    return intake
+
+
+def _upcoming(client_id: int, now: datetime):
+    return (
+        Booking.objects.filter(client_id=client_id, status=Booking.Status.CONFIRMED, start__gt=now)
+        .select_related("client", "service", "therapist")
+        .order_by("start")
+    )
+
+
+def intake_review(
+    *,
+    intake: Intake,
+    outcome: str,
+    note: str,
+    by,
+    booking: Booking | None,
+    now: datetime,
+) -> IntakeReview:
+    """Record a therapist's (or the owner's) decision; the latest review counts.
+
+    Cleared (with or without modifications): the client is told their form has been read.
+    Not suitable: the client is emailed kindly, with no health details, and the front desk
+    is asked to call them; the booking keeps its slot until they have spoken.
+    """
+    if not Intake.objects.visible_to(by).filter(pk=intake.pk).exists():
+        raise PermissionDenied
+    note = note.strip()
+    with transaction.atomic():
+        review = IntakeReview(
+            intake=intake, booking=booking, outcome=outcome, note=note, by=by, at=now
+        )
+        review.full_clean(exclude=["note"])
+        review.save()
+    session = booking
+    if session is None or session.status != Booking.Status.CONFIRMED or session.start <= now:
+        session = _upcoming(intake.client_id, now).first()
+    if session is not None:
+        if outcome == IntakeReview.Outcome.NOT_SUITABLE:
+            transaction.on_commit(lambda: emails.not_suitable(session))
+        else:
+            transaction.on_commit(lambda: emails.cleared(session))
+    return review
+
+
+def intake_read(*, intake: Intake, user, booking: Booking | None, now: datetime) -> None:
+    """Record that `user` read the intake's answers (every read in the back office)."""
+    IntakeAccess.objects.create(intake=intake, user=user, booking=booking, at=now)
+
+
+def review_alerts_send(*, now: datetime) -> int:
+    """Tell the front desk about each booking still unreviewed 24 hours before it; once each.
+
+    Safe on several machines at once: a booking is claimed by inserting its ReviewAlert
+    row (unique per booking) and committing before any email goes out; a claim that loses
+    the race to another worker is skipped. Returns how many bookings were alerted.
+    """
+    due = list(
+        SessionIntake.objects.needing_review()
+        .filter(
+            status=Booking.Status.CONFIRMED,
+            start__gt=now,
+            start__lte=now + ALERT_BEFORE,
+            care_review_alert__isnull=True,
+        )
+        .select_related("client", "service", "therapist")
+        .order_by("start")
+    )
+    claimed = []
+    for booking in due:
+        try:
+            with transaction.atomic():
+                ReviewAlert.objects.create(booking_id=booking.pk, sent_at=now)
+        except IntegrityError:
+            continue  # another worker claimed it
+        claimed.append(booking)
+    for booking in claimed:
+        emails.review_alert(booking)
+    return len(claimed)
+
+
+@sensitive_variables()
+def intake_export(*, client: Client) -> list[dict]:
+    """The person's submitted forms and their reviews, for their own data export."""
+    return [
+        {
+            "submitted_at": intake.submitted_at.isoformat(),
+            "form_version": intake.form_version,
+            "consent_version": intake.consent.version if intake.consent else None,
+            "answers": dict(intake.answers),
+            "needs_review_for": [str(questions.FLAGS[c].reason) for c in intake.flags],
+            "reviews": [
+                {"at": r.at.isoformat(), "outcome": r.get_outcome_display(), "note": r.note}
+                for r in intake.reviews.all()
+            ],
+        }
+        for intake in Intake.objects.submitted()
+        .filter(client=client)
+        .select_related("consent")
+        .prefetch_related("reviews")
+        .order_by("submitted_at")
+    ]
+
+
+def intake_erase(*, client: Client) -> int:
+    """Remove every form of the person (drafts, submissions, reviews); reads stay logged."""
+    with transaction.atomic():
+        count, _ = Intake.objects.filter(client=client).delete()
+    return count
+
+
+def keys_rotate(*, batch: int = 200) -> int:
+    """Re-encrypt every answer and note under the newest key; returns the rows rewritten.
+
+    Rows are read with any configured key and written with the first, so old keys can be
+    removed once this has run.
+    """
+    rewritten = 0
+    for model, fields in [(Intake, ["answers", "flags"]), (IntakeReview, ["note"])]:
+        ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), batch):
+            with transaction.atomic():
+                rows = list(
+                    model.objects.select_for_update().filter(pk__in=ids[start : start + batch])
+                )
+                model.objects.bulk_update(rows, fields)
+            rewritten += len(rows)
+    return rewritten

@@ -1,0 +1,84 @@
+"""Health form states where bookings are shown: the client's booking page and emails, the
+booking's admin page and the agenda. States and outcomes only: no tag here reads an answer.
+"""
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ..models import Intake, IntakeState, SessionIntake
+from ..services import health_form
+
+register = template.Library()
+
+
+@register.simple_tag
+def booking_health_form(booking):
+    """The booking's HealthForm (care.services.health_form)."""
+    return health_form(booking)
+
+
+@register.simple_tag
+def health_form_email(booking) -> dict:
+    """For the confirmation and reminder emails: what to ask of the form, and its link."""
+    health = health_form(booking)
+    url = settings.SITE_URL + reverse("care:start", args=[booking.token])
+    if health.state != IntakeState.MISSING:
+        intro = _(
+            "If your health has changed since you filled in your health form, please update it:"
+        )
+        label = _("Update your health form")
+    elif health.draft is not None:
+        intro = _("Please finish your health form before your session; your answers are saved:")
+        label = _("Finish your health form")
+    elif health.out_of_date:
+        intro = _(
+            "Your health form is more than 12 months old: please update it before your session:"
+        )
+        label = _("Update your health form")
+    else:
+        intro = _("Before your session, please fill in our health form (about 5 minutes):")
+        label = _("Fill in your health form")
+    return {"intro": intro, "label": label, "url": url}
+
+
+@register.simple_tag
+def agenda_intake_states(lanes) -> dict:
+    """{booking id: state} for the agenda's sessions, in one query."""
+    ids = [session.booking.pk for lane in lanes for session in lane.sessions]
+    rows = (
+        # One query even for an empty agenda ([0] matches nothing), so the page's query
+        # count does not depend on how many sessions it shows.
+        SessionIntake.objects.filter(pk__in=ids or [0])
+        .with_intake_state()
+        .values_list("pk", "intake_state", "review_outcome")
+    )
+    return {pk: outcome if outcome == "not_suitable" else state for pk, state, outcome in rows}
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.inclusion_tag("admin/care/_booking_panel.html", takes_context=True)
+def booking_intake_panel(context, booking):
+    """The health form box on a booking's admin page; a link to the answers for readers."""
+    request = context["request"]
+    health = health_form(booking)
+    readable = (
+        health.last is not None
+        and Intake.objects.visible_to(request.user).filter(pk=health.last.pk).exists()
+    )
+    shown = health.current or health.last
+    return {
+        "health": health,
+        "booking": booking,
+        "readable": readable,
+        "intake_url": (
+            reverse("admin:care_intake_change", args=[shown.pk]) + f"?booking={booking.pk}"
+            if readable and shown
+            else ""
+        ),
+    }
