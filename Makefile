@@ -23,6 +23,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 ## make run: install, migrate, load the demo clinic, serve at http://127.0.0.1:$(PORT) with one
 ## background worker (emails, reminders), stopped with the server
 run: $(VENV)/.runtime
+	$(BIN)/python manage.py care_new_key --dev-file
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo ""
@@ -38,7 +39,7 @@ test: $(VENV)/.dev lint
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -c pyproject.toml -r clinic bookings articles
+	$(BIN)/bandit -q -c pyproject.toml -r clinic bookings care articles
 	$(BIN)/python scripts/long_functions.py
 
 format: $(VENV)/.dev

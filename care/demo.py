@@ -120,32 +120,8 @@ def seed_care(*, now: datetime) -> int:
     for booking in upcoming.select_related("client", "therapist__user").order_by("start"):
         people.setdefault(booking.client_id, booking)
     sessions = list(people.values())
-    created = 0
-    for (_state, changes, outcome, note), booking in zip(DEMO_FORMS, sessions, strict=False):
-        submitted = now - timedelta(days=3 + created)
-        answers = _answers(booking.client.name, **changes)
-        answers["consent"]["signed_on"] = submitted.date().isoformat()
-        intake = Intake.objects.create(
-            client=booking.client,
-            booking=booking,
-            status=Intake.Status.SUBMITTED,
-            answers=answers,
-            flags=q.flags_from(answers),
-            flagged=bool(q.flags_from(answers)),
-            steps_saved=len(q.STEPS),
-            consent=consent,
-            submitted_at=submitted,
-        )
-        if outcome:
-            IntakeReview.objects.create(
-                intake=intake,
-                booking=booking,
-                outcome=outcome,
-                note=note,
-                by=booking.therapist.user,
-                at=submitted + timedelta(hours=20),
-            )
-        created += 1
+    for index, (spec, booking) in enumerate(zip(DEMO_FORMS, sessions, strict=False)):
+        _submitted(booking, spec, consent=consent, at=now - timedelta(days=3 + index))
     rest = sessions[len(DEMO_FORMS) :]
     if rest:  # one client has started their form: two steps saved
         draft = _answers(rest[0].client.name)
@@ -155,19 +131,36 @@ def seed_care(*, now: datetime) -> int:
             answers={"about": draft["about"], "pain": draft["pain"]},
             steps_saved=2,
         )
-        created += 1
     if len(rest) > 1:  # and one filled it in more than a year ago
-        old = now - timedelta(days=400)
-        answers = _answers(rest[1].client.name)
-        answers["consent"]["signed_on"] = old.date().isoformat()
-        Intake.objects.create(
-            client=rest[1].client,
-            booking=None,
-            status=Intake.Status.SUBMITTED,
-            answers=answers,
-            steps_saved=len(q.STEPS),
-            consent=consent,
-            submitted_at=old,
+        _submitted(
+            rest[1], ("received", {}, None, ""), consent=consent, at=now - timedelta(days=400)
         )
-        created += 1
-    return created
+    return Intake.objects.count()
+
+
+def _submitted(booking: Booking, spec, *, consent: ConsentText, at: datetime) -> Intake:
+    _state, changes, outcome, note = spec
+    answers = _answers(booking.client.name, **changes)
+    answers["consent"]["signed_on"] = at.date().isoformat()
+    flags = q.flags_from(answers)
+    intake = Intake.objects.create(
+        client=booking.client,
+        booking=booking,
+        status=Intake.Status.SUBMITTED,
+        answers=answers,
+        flags=flags,
+        flagged=bool(flags),
+        steps_saved=len(q.STEPS),
+        consent=consent,
+        submitted_at=at,
+    )
+    if outcome:
+        IntakeReview.objects.create(
+            intake=intake,
+            booking=booking,
+            outcome=outcome,
+            note=note,
+            by=booking.therapist.user,
+            at=at + timedelta(hours=20),
+        )
+    return intake

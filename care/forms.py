@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Fieldset, Layout
+from crispy_forms.layout import HTML, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings.forms import validate_phone
 
 from . import questions as q
+from .crypto import Hidden
 from .models import IntakeReview
 
 TEXT_LIMIT = 1000
@@ -49,6 +49,11 @@ def _radios(label, choices, required=False):
     )
 
 
+def yes_no(name: str) -> Field:
+    """A yes/no question: its own fieldset and legend, the two answers side by side."""
+    return Field(name, wrapper_class="care-yes-no")
+
+
 class StepForm(forms.Form):
     """A step of the health form: fieldsets with legends, errors tied to their fields."""
 
@@ -71,7 +76,7 @@ class StepForm(forms.Form):
 
     def raw_data(self) -> dict:
         """What was typed, as typed (lists for checkboxes), for the draft; long text is cut."""
-        raw = {}
+        raw = Hidden()
         for name in self.fields:
             value = self[name].data
             if isinstance(value, str):
@@ -85,10 +90,10 @@ class StepForm(forms.Form):
 
     def answers_of(self) -> dict:
         """The cleaned answers, JSON-ready (dates as YYYY-MM-DD)."""
-        return {
-            name: value.isoformat() if isinstance(value, date) else value
+        return Hidden(
+            (name, value.isoformat() if isinstance(value, date) else value)
             for name, value in self.cleaned_data.items()
-        }
+        )
 
     def error_links(self) -> list[tuple[str, str]]:
         """(anchor, message) for the error summary at the top of the page, in field order."""
@@ -209,7 +214,7 @@ class HistoryForm(StepForm):
         asked = []
         for name in self.fields:
             if name in q.FLAGS or name == "trimester":
-                asked.append(InlineRadios(name) if name in q.FLAGS else name)
+                asked.append(yes_no(name) if name in q.FLAGS else name)
         return Layout(
             Fieldset(_("Please answer each question"), *asked),
             Fieldset(_("Anything else"), "conditions", "medications"),
@@ -247,7 +252,7 @@ class SignsForm(StepForm):
             ),
             Fieldset(
                 _("Please answer each question"),
-                *(InlineRadios(flag.code) for flag in q.RED_FLAGS),
+                *(yes_no(flag.code) for flag in q.RED_FLAGS),
             ),
         )
 

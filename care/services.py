@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_variables
 from bookings.models import Booking, Client
 
 from . import emails, questions
+from .crypto import Hidden
 from .models import (
     ConsentText,
     Intake,
@@ -105,7 +106,7 @@ def intake_save_step(*, booking: Booking, step: str, data: dict, now: datetime) 
             draft = Intake(
                 client_id=booking.client_id, answers=draft_answers(client=booking.client)
             )
-        answers = dict(draft.answers)
+        answers = Hidden(draft.answers)
         answers[step] = data
         draft.answers = answers
         draft.booking = booking

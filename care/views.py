@@ -122,40 +122,50 @@ def step(request, token, step):
         raise Http404
     if booking.status != Booking.Status.CONFIRMED:
         return HttpResponseRedirect(reverse("care:start", args=[booking.token]))
-    today = timezone.localdate()
     consent = ConsentText.current()
     if request.method == "GET":
-        answers = services.draft_answers(client=booking.client)
-        initial = dict(answers.get(step) or {})
-        if step == "consent":
-            initial.pop("signed_on", None)  # always today's date
-            if initial.get("consent_version") != (consent and consent.version):
-                initial.pop("agree", None)  # agreed to another version of the text
-        form = _form(step, today=today, consent=consent, initial=initial)
-        return _render_step(request, booking, step, form, answers)
+        return _show_step(request, booking, step, consent)
+    return _save_step(request, booking, step, consent)
 
-    form = _form(step, today=today, consent=consent, data=request.POST)
+
+def _step_redirect(booking, step: str | None):
+    if step is None:
+        return HttpResponseRedirect(reverse("care:start", args=[booking.token]))
+    return HttpResponseRedirect(reverse("care:step", args=[booking.token, step]))
+
+
+@sensitive_variables()
+def _show_step(request, booking, step, consent):
+    """The step with what the draft (or the last form, for an update) holds."""
+    answers = services.draft_answers(client=booking.client)
+    initial = dict(answers.get(step) or {})
+    if step == "consent":
+        initial.pop("signed_on", None)  # always today's date
+        if initial.get("consent_version") != (consent and consent.version):
+            initial.pop("agree", None)  # agreed to another version of the text
+    form = _form(step, today=timezone.localdate(), consent=consent, initial=initial)
+    return _render_step(request, booking, step, form, answers)
+
+
+@sensitive_variables()
+def _save_step(request, booking, step, consent):
+    """Save what was typed (valid or not), then back, onwards, or the errors; the last submits."""
+    form = _form(step, today=timezone.localdate(), consent=consent, data=request.POST)
     index = questions.STEP_NAMES.index(step)
     if step == "consent" and not Intake.objects.drafts().filter(client=booking.client).exists():
         # Nothing left to sign: this form was just sent (a second click on Send).
         return HttpResponseRedirect(reverse("care:received", args=[booking.token]))
-    if request.POST.get("action") == "back":
-        services.intake_save_step(
-            booking=booking, step=step, data=form.raw_data(), now=timezone.now()
-        )
-        if index == 0:
-            return HttpResponseRedirect(reverse("care:start", args=[booking.token]))
-        previous = questions.STEP_NAMES[index - 1]
-        return HttpResponseRedirect(reverse("care:step", args=[booking.token, previous]))
-    valid = form.is_valid()
+    going_back = request.POST.get("action") == "back"
+    valid = not going_back and form.is_valid()
     draft = services.intake_save_step(
         booking=booking, step=step, data=form.raw_data(), now=timezone.now()
     )
+    if going_back:
+        return _step_redirect(booking, questions.STEP_NAMES[index - 1] if index else None)
     if not valid:
         return _render_step(request, booking, step, form, draft.answers, status=400)
     if step != "consent":
-        following = questions.STEP_NAMES[index + 1]
-        return HttpResponseRedirect(reverse("care:step", args=[booking.token, following]))
+        return _step_redirect(booking, questions.STEP_NAMES[index + 1])
     return _submit(request, booking, draft, form, consent)
 
 
