@@ -64,7 +64,7 @@ bench: $(VENV)/.dev
 faults: $(VENV)/.dev
 	bash scripts/faults.sh
 
-## make serve-prod: gunicorn with production settings (needs DJANGO_SECRET_KEY)
+## make serve-prod: gunicorn with production settings (needs DJANGO_SECRET_KEY, CARE_ENCRYPTION_KEYS)
 serve-prod: $(VENV)/.runtime
 	bash scripts/serve-prod.sh
 

@@ -16,9 +16,10 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.debug import sensitive_variables
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from bookings.admin_views import scoped_bookings  # moves with bookings/admin/ on merge
 from bookings.models import Booking
@@ -140,7 +141,8 @@ class IntakeAdmin(admin.ModelAdmin):
             else IntakeState.NEEDS_REVIEW.label
         )
 
-    @sensitive_variables()
+    @method_decorator(sensitive_post_parameters())
+    @method_decorator(sensitive_variables())
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The form in one screen (flags first), printable; every opening is recorded."""
         intake = (

@@ -11,9 +11,10 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from bookings.models import Booking, Client
+from bookings.models import Booking, BookingChange, Client
 
 from . import emails, questions
 from .crypto import Hidden
@@ -178,6 +179,15 @@ def intake_review(
         )
         review.full_clean(exclude=["note"])
         review.save()
+        if booking is not None:
+            # The outcome (never the note) joins the booking's history, with who decided.
+            BookingChange.objects.create(
+                booking=booking,
+                user=by,
+                at=now,
+                action=_("Health form reviewed: %(outcome)s")
+                % {"outcome": review.get_outcome_display()},
+            )
     session = booking
     if session is None or session.status != Booking.Status.CONFIRMED or session.start <= now:
         session = _upcoming(intake.client_id, now).first()

@@ -15,6 +15,15 @@ EOF
   exit 1
 fi
 
+if [ -z "${CARE_ENCRYPTION_KEYS:-}" ]; then
+  cat >&2 <<'EOF'
+serve-prod: CARE_ENCRYPTION_KEYS is not set.
+  Clients' health answers are encrypted with it; keep it apart from database backups, e.g.:
+    export CARE_ENCRYPTION_KEYS="$(.venv/bin/python manage.py care_new_key)"
+EOF
+  exit 1
+fi
+
 PYTHON="${PYTHON_BIN:-.venv/bin/python}"
 if [ ! -x "$PYTHON" ]; then
   echo "serve-prod: $PYTHON not found; run 'make run' or 'make test' once to install." >&2

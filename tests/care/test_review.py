@@ -71,6 +71,8 @@ def test_cleared_emails_the_client_kindly_and_shows_reviewed(
     assert_no_health_words(message)
     health = health_form(clinic.ruth_next)
     assert (health.state, health.outcome) == ("reviewed", "cleared")
+    change = clinic.ruth_next.changes.get()
+    assert (change.user, change.action) == (clinic.maren_user, "Health form reviewed: Cleared")
     assert "Your health form: reviewed" in visible_text(client.get(clinic.ruth_next.manage_path()))
 
 

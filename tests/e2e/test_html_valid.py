@@ -21,6 +21,7 @@ from django.utils import timezone
 from articles.models import Article, Category
 from bookings.demo import seed_clinic
 from bookings.models import Booking, BookingPolicy, Client, Service, Therapist
+from care.questions import RED_FLAGS, STEP_NAMES
 from clinic import views as clinic_views
 from tests.factories import make_booking
 
@@ -148,6 +149,15 @@ def public_pages(client, settings) -> dict[str, tuple[int, str]]:
     booking = book(client, service.slug, therapist.slug, start)
     manage = booking.manage_path()
     get("manage", manage)
+    # The health form (care/): its start page, every step, an error, and the result.
+    get("health-form", f"{manage}health-form/")
+    for step in STEP_NAMES:
+        get(f"health-form-{step}", f"{manage}health-form/{step}/")
+    post("health-form-error", f"{manage}health-form/pain/", {"pain_now": "11"}, status=400)
+    signs = {flag.code: "no" for flag in RED_FLAGS} | {"bladder_bowel": "yes"}
+    assert client.post(f"{manage}health-form/signs/", signs).status_code == 302
+    get("health-form-red-flag-advice", f"{manage}health-form/preferences/")
+    get("health-form-received", f"{manage}health-form/received/")
     get("cancel", f"{manage}cancel/")
     get("reschedule", f"{manage}reschedule/")
     reschedule_confirm = f"{manage}reschedule/confirm/?therapist={therapist.slug}"
