@@ -21,7 +21,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
-from bookings.admin_views import scoped_bookings  # moves with bookings/admin/ on merge
+from bookings.admin_views import (  # moving to bookings/admin/ and Booking.objects.visible_to
+    scoped_bookings,
+    staff_scope,
+)
 from bookings.models import Booking
 from bookings.schedules import clinic_tz
 
@@ -226,7 +229,7 @@ class StateFilter(admin.SimpleListFilter):
 
 @admin.register(SessionIntake)
 class SessionIntakeAdmin(admin.ModelAdmin):
-    list_display = ["booking_link", "when", "client", "therapist", "form_state"]
+    list_display = ["booking_link", "when", "form_state", "client", "therapist"]
     list_display_links = None
     list_filter = [StateFilter, "therapist"]
     list_select_related = ["client", "therapist", "service"]
@@ -249,6 +252,16 @@ class SessionIntakeAdmin(admin.ModelAdmin):
 
     def get_ordering(self, request):
         return ["review_rank", "start"]  # what needs doing first, soonest first
+
+    def get_list_display(self, request):
+        if staff_scope(request.user).everything:
+            return self.list_display
+        return [name for name in self.list_display if name != "therapist"]
+
+    def get_list_filter(self, request):
+        if staff_scope(request.user).everything:
+            return self.list_filter
+        return [StateFilter]
 
     def has_add_permission(self, request):
         return False
