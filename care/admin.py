@@ -21,12 +21,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
-from bookings.admin_views import (  # moving to bookings/admin/ and Booking.objects.visible_to
-    scoped_bookings,
-    staff_scope,
-)
-from bookings.models import Booking
-from bookings.schedules import clinic_tz
+from bookings.models import Booking, staff_scope
+from bookings.times import clinic_tz
 
 from . import services
 from .forms import ReviewForm
@@ -202,7 +198,7 @@ def _booking_param(request, intake: Intake) -> Booking | None:
     if not value.isdigit():
         return None
     return (
-        scoped_bookings(Booking.objects.all(), request.user)
+        Booking.objects.visible_to(request.user)
         .select_related("service", "therapist")
         .filter(pk=int(value), client_id=intake.client_id)
         .first()
@@ -240,13 +236,17 @@ class SessionIntakeAdmin(admin.ModelAdmin):
         upcoming = SessionIntake.objects.filter(
             status=Booking.Status.CONFIRMED, start__gte=timezone.now()
         )
-        return scoped_bookings(upcoming.with_intake_state(), request.user).annotate(
-            review_rank=Case(
-                When(intake_state=IntakeState.NEEDS_REVIEW, then=Value(0)),
-                When(review_outcome=IntakeReview.Outcome.NOT_SUITABLE, then=Value(1)),
-                When(intake_state=IntakeState.MISSING, then=Value(2)),
-                default=Value(3),
-                output_field=IntegerField(),
+        return (
+            upcoming.visible_to(request.user)
+            .with_intake_state()
+            .annotate(
+                review_rank=Case(
+                    When(intake_state=IntakeState.NEEDS_REVIEW, then=Value(0)),
+                    When(review_outcome=IntakeReview.Outcome.NOT_SUITABLE, then=Value(1)),
+                    When(intake_state=IntakeState.MISSING, then=Value(2)),
+                    default=Value(3),
+                    output_field=IntegerField(),
+                )
             )
         )
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from bookings import notifications
 from bookings.models import Booking
+from bookings.times import subject_when
 
 # The group whose members are asked to call clients (bookings/demo.py creates it).
 FRONT_DESK_GROUP = "Front desk"
@@ -36,7 +37,7 @@ def front_desk_addresses() -> list[str]:
 
 
 def _when(booking: Booking) -> str:
-    return notifications._when(booking)
+    return subject_when(booking.start)
 
 
 def review_needed(bookings: list[Booking], intake) -> None:
@@ -60,27 +61,30 @@ def review_needed(bookings: list[Booking], intake) -> None:
 
 
 def cleared(booking: Booking) -> None:
+    if not booking.emailable:
+        return  # booked by phone without an email
     notifications._send(
         "care/cleared",
         _("Thank you: your therapist has read your form"),
-        booking.client.email,
+        booking.email,
         {"booking": booking, "manage_url": notifications.manage_url(booking)},
     )
 
 
 def not_suitable(booking: Booking) -> None:
     """The client, kindly and without health details; the front desk is asked to call."""
-    notifications._send(
-        "care/not_suitable",
-        _("About your session on %(when)s") % {"when": _when(booking)},
-        booking.client.email,
-        {"booking": booking},
-    )
+    if booking.emailable:
+        notifications._send(
+            "care/not_suitable",
+            _("About your session on %(when)s") % {"when": _when(booking)},
+            booking.email,
+            {"booking": booking},
+        )
     for address in front_desk_addresses():
         notifications._send(
             "care/call_client",
             _("Please call %(name)s about booking %(ref)s")
-            % {"name": booking.client.name, "ref": booking.reference},
+            % {"name": booking.name, "ref": booking.reference},
             address,
             {
                 "booking": booking,

@@ -15,7 +15,8 @@ from django.db import models, transaction
 from django.db.models import Case, ExpressionWrapper, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Booking, BookingQuerySet, Client, Therapist
+from bookings.models import Booking, Client, Therapist
+from bookings.models.querysets import BookingQuerySet
 
 from .crypto import EncryptedJSONField, EncryptedTextField
 from .questions import FORM_VERSION
