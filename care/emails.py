@@ -22,10 +22,6 @@ def admin_link(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def form_url(booking: Booking) -> str:
-    return settings.SITE_URL + reverse("care:start", args=[booking.token])
-
-
 def front_desk_addresses() -> list[str]:
     addresses = (
         get_user_model()

@@ -155,9 +155,9 @@ class Intake(models.Model):
         verbose_name_plural = _("health forms")
         constraints = [
             models.UniqueConstraint(
-                fields=["client"],
+                fields=["booking"],
                 condition=Q(status="draft"),
-                name="intake_one_draft_per_client",
+                name="intake_one_draft_per_booking",
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(submitted_at__isnull=False, consent__isnull=False),

@@ -19,6 +19,7 @@ from bookings.models import Booking, BookingChange, Client
 from . import emails, questions
 from .crypto import Hidden
 from .models import (
+    CURRENT_FOR,
     ConsentText,
     Intake,
     IntakeAccess,
@@ -57,60 +58,111 @@ class HealthForm:
 
 
 def health_form(booking: Booking) -> HealthForm:
-    """The state of the health form for `booking` (three queries; answers are not read)."""
+    """The person's health form state for `booking`, as the staff see it (no answers).
+
+    For the clinic's own eyes and for emails to the booking's contact; a page reached by the
+    booking's link shows `client_health_form` instead.
+    """
     row = (
         SessionIntake.objects.filter(pk=booking.pk)
         .with_intake_state()
         .values("intake_state", "current_intake_id", "review_outcome")
         .get()
     )
-    forms = list(
-        Intake.objects.filter(client_id=booking.client_id)
+    submitted = list(
+        Intake.objects.submitted()
+        .filter(client_id=booking.client_id)
         .defer("answers", "flags")
-        .order_by("status", "-submitted_at", "-pk")
+        .order_by("-submitted_at", "-pk")
     )
-    submitted = [i for i in forms if i.status == Intake.Status.SUBMITTED]
     return HealthForm(
         booking=booking,
         state=row["intake_state"],
         outcome=row["review_outcome"],
         current=next((i for i in submitted if i.pk == row["current_intake_id"]), None),
         last=submitted[0] if submitted else None,
-        draft=next((i for i in forms if i.status == Intake.Status.DRAFT), None),
+        draft=_draft(booking),
     )
 
 
-def draft_answers(*, client: Client) -> dict:
-    """What a step shows: the draft's answers, else the last submission's (consent apart)."""
-    draft = Intake.objects.drafts().filter(client=client).first()
+def _draft(booking: Booking) -> Intake | None:
+    return Intake.objects.drafts().filter(booking=booking).defer("answers", "flags").first()
+
+
+def _seen_through(booking: Booking, *, proven: bool):
+    """The person's forms a visitor with this booking's link may know of.
+
+    Anyone may book under a name and email they know, and the booking's link is theirs at
+    once; so, as for everything stored about a person, its page shows only forms filled in
+    through this very booking, unless the visitor came with the link from the booking's
+    emails (`proven`: they read that mailbox), which shows the person's forms.
+    """
+    forms = Intake.objects.submitted().filter(client_id=booking.client_id)
+    return forms if proven else forms.filter(booking=booking)
+
+
+def client_health_form(booking: Booking, *, proven: bool) -> HealthForm:
+    """The health form as the client's pages show it (see `_seen_through`)."""
+    submitted = list(
+        _seen_through(booking, proven=proven)
+        .defer("answers", "flags")
+        .order_by("-submitted_at", "-pk")
+    )
+    since = booking.start - CURRENT_FOR
+    current = next((i for i in submitted if i.submitted_at > since), None)
+    outcome = (
+        current.reviews.order_by("-at", "-pk").values_list("outcome", flat=True).first()
+        if current is not None
+        else None
+    )
+    if current is None:
+        state = IntakeState.MISSING
+    elif not current.flagged:
+        state = IntakeState.RECEIVED
+    else:
+        state = IntakeState.REVIEWED if outcome else IntakeState.NEEDS_REVIEW
+    return HealthForm(
+        booking=booking,
+        state=state,
+        outcome=outcome,
+        current=current,
+        last=submitted[0] if submitted else None,
+        draft=_draft(booking),
+    )
+
+
+def draft_answers(*, booking: Booking, proven: bool) -> dict:
+    """What a step shows: this booking's draft, else the last form the visitor may know of
+    (consent apart: it is always given afresh)."""
+    draft = Intake.objects.drafts().filter(booking=booking).first()
     if draft is not None:
         return draft.answers
-    last = Intake.objects.submitted().filter(client=client).order_by("-submitted_at").first()
+    last = _seen_through(booking, proven=proven).order_by("-submitted_at", "-pk").first()
     if last is None:
         return {}
-    return {step: data for step, data in last.answers.items() if step != "consent"}
+    return Hidden((step, data) for step, data in last.answers.items() if step != "consent")
 
 
 @sensitive_variables()
-def intake_save_step(*, booking: Booking, step: str, data: dict, now: datetime) -> Intake:
-    """Keep one step's answers, as typed, in the person's draft.
+def intake_save_step(
+    *, booking: Booking, step: str, data: dict, now: datetime, proven: bool = False
+) -> Intake:
+    """Keep one step's answers, as typed, in the booking's draft of the person's form.
 
-    The draft is created on the first save, starting from their last submitted form (so an
-    update comes prefilled; consent is always given afresh). One draft per person: two tabs
-    saving at once share it.
+    The draft is created on the first save, starting from the last form the visitor may
+    know of (so an update comes prefilled). One draft per booking: two tabs saving at once
+    share it.
     """
     with transaction.atomic():
-        # The person's row is the lock: the second of two first saves finds the draft.
-        Client.objects.select_for_update().filter(pk=booking.client_id).exists()
-        draft = Intake.objects.drafts().filter(client_id=booking.client_id).first()
+        # The booking's row is the lock: the second of two first saves finds the draft.
+        Booking.objects.select_for_update().filter(pk=booking.pk).exists()
+        draft = Intake.objects.drafts().filter(booking=booking).first()
         if draft is None:
-            draft = Intake(
-                client_id=booking.client_id, answers=draft_answers(client=booking.client)
-            )
+            base = draft_answers(booking=booking, proven=proven)
+            draft = Intake(client_id=booking.client_id, booking=booking, answers=base)
         answers = Hidden(draft.answers)
         answers[step] = data
         draft.answers = answers
-        draft.booking = booking
         draft.steps_saved = max(draft.steps_saved, questions.STEP_NAMES.index(step) + 1)
         draft.save()
     return draft

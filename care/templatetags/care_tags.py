@@ -3,27 +3,30 @@ booking's admin page and the agenda. States and outcomes only: no tag here reads
 """
 
 from django import template
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ..links import emailed_form_url
 from ..models import Intake, IntakeState, SessionIntake
-from ..services import health_form
+from ..services import client_health_form, health_form
 
 register = template.Library()
 
 
 @register.simple_tag
 def booking_health_form(booking):
-    """The booking's HealthForm (care.services.health_form)."""
-    return health_form(booking)
+    """The health form as the booking's own page shows it: only what was filled in through
+    its link (care.services.client_health_form)."""
+    return client_health_form(booking, proven=False)
 
 
 @register.simple_tag
 def health_form_email(booking) -> dict:
     """For the confirmation and reminder emails: what to ask of the form, and its link."""
+    # The email goes to the booking's contact: the person's own state, and the link with
+    # the mailbox key, which shows their earlier forms.
     health = health_form(booking)
-    url = settings.SITE_URL + reverse("care:start", args=[booking.token])
+    url = emailed_form_url(booking)
     if health.state != IntakeState.MISSING:
         intro = _(
             "If your health has changed since you filled in your health form, please update it:"

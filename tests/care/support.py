@@ -59,13 +59,15 @@ def step_url(booking, step: str) -> str:
     return reverse("care:step", args=[booking.token, step])
 
 
-def post_step(client, booking, step: str, action: str = "next", **changes):
+def post_step(client, booking, step: str, action: str = "next", key=None, **changes):
+    """One step as a client sends it; `key` ({"k": ...}) when they came from an email."""
     data = {**ANSWERS[step], **changes, "action": action}
-    data = {key: value for key, value in data.items() if value is not None}
-    return client.post(step_url(booking, step), data)
+    data = {name: value for name, value in data.items() if value is not None}
+    query = f"?k={key['k']}" if key else ""
+    return client.post(step_url(booking, step) + query, data)
 
 
-def fill_in(client, booking, **changes):
+def fill_in(client, booking, key=None, **changes):
     """Every step, in order; `changes` maps "step__field" to a value (None leaves it out)."""
     response = None
     for step in q.STEP_NAMES:
@@ -74,7 +76,7 @@ def fill_in(client, booking, **changes):
             for key, value in changes.items()
             if key.split("__", 1)[0] == step
         }
-        response = post_step(client, booking, step, **mine)
+        response = post_step(client, booking, step, key=key, **mine)
         assert response.status_code == 302, (step, text(response)[:3000])
     return response
 

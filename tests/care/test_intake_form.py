@@ -1,6 +1,7 @@
 """The health form as a client fills it in: steps, going back, drafts, errors, consent,
 updates after 12 months or a change in health, and where it is offered."""
 
+import html
 import re
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 
 from bookings import services as booking_services
+from care import links
 from care import questions as q
 from care.models import ConsentText, Intake
 from care.services import health_form
@@ -197,15 +199,18 @@ def test_a_returning_client_is_current_for_12_months_then_updates_prefilled(clie
     )
     assert health_form(within).state == "received"
     assert health_form(later).state == "missing" and health_form(later).out_of_date
-    assert "more than 12 months" in visible_text(client.get(later.manage_path()))
 
-    # The update starts from the last answers; consent is given again.
-    about = text(client.get(step_url(later, "about")))
+    # From the later booking's email: the form is out of date, and the update starts from
+    # the last answers; consent is given again.
+    emailed = links.emailed_form_url(later).removeprefix("http://127.0.0.1:8000")
+    assert "more than 12 months before this session" in visible_text(client.get(emailed))
+    key = {"k": links.mailbox_key(later)}
+    about = text(client.get(step_url(later, "about"), key))
     assert 'value="Alex Brennan"' in about
-    consent = text(client.get(step_url(later, "consent")))
+    consent = text(client.get(step_url(later, "consent"), key))
     assert 'value="Ruth Andersen"' not in consent
     with time_machine.travel(NOW + timedelta(days=370), tick=False):
-        fill_in(client, later, consent__signed_on=str((NOW + timedelta(days=370)).date()))
+        fill_in(client, later, key=key, consent__signed_on=str((NOW + timedelta(days=370)).date()))
     assert submitted(clinic.ruth).count() == 2
     assert health_form(later).state == "received"
 
@@ -256,10 +261,11 @@ def test_confirmation_and_reminder_emails_link_to_the_form(
             phone="(406) 555-0177",
             now=NOW,
         )
-    link = "http://127.0.0.1:8000" + reverse("care:start", args=[booking.token])
+    link = links.emailed_form_url(booking)
+    assert link.startswith("http://127.0.0.1:8000/bookings/") and "?k=" in link
     confirmation = next(m for m in mail.outbox if m.to == ["nora@example.com"])
     assert "please fill in our health form" in confirmation.body and link in confirmation.body
-    assert f'href="{link}"' in confirmation.alternatives[0][0]
+    assert f'href="{link}"' in html.unescape(confirmation.alternatives[0][0])
 
     mail.outbox.clear()
     with time_machine.travel(local("2026-12-09", "12:00"), tick=False):
