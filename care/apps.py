@@ -8,3 +8,6 @@ class CareConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the encryption key checks
+        from .privacy import register_section
+
+        register_section()  # health forms in the client's data export and erasure

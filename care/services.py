@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from bookings.models import Booking, BookingChange, Client
+from bookings.models import Booking, BookingChange
 
 from . import emails, questions
 from .crypto import Hidden
@@ -285,36 +285,6 @@ def review_alerts_send(*, now: datetime) -> int:
     for booking in claimed:
         emails.review_alert(booking)
     return len(claimed)
-
-
-@sensitive_variables()
-def intake_export(*, client: Client) -> list[dict]:
-    """The person's submitted forms and their reviews, for their own data export."""
-    return [
-        {
-            "submitted_at": intake.submitted_at.isoformat(),
-            "form_version": intake.form_version,
-            "consent_version": intake.consent.version if intake.consent else None,
-            "answers": dict(intake.answers),
-            "needs_review_for": [str(questions.FLAGS[c].reason) for c in intake.flags],
-            "reviews": [
-                {"at": r.at.isoformat(), "outcome": r.get_outcome_display(), "note": r.note}
-                for r in intake.reviews.all()
-            ],
-        }
-        for intake in Intake.objects.submitted()
-        .filter(client=client)
-        .select_related("consent")
-        .prefetch_related("reviews")
-        .order_by("submitted_at")
-    ]
-
-
-def intake_erase(*, client: Client) -> int:
-    """Remove every form of the person (drafts, submissions, reviews); reads stay logged."""
-    with transaction.atomic():
-        count, _ = Intake.objects.filter(client=client).delete()
-    return count
 
 
 def keys_rotate(*, batch: int = 200) -> int:

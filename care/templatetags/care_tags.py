@@ -6,7 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..links import emailed_form_url
+from ..links import emailed_form_url, form_path, mailbox_key
 from ..models import Intake, IntakeState, SessionIntake
 from ..services import client_health_form, health_form
 
@@ -44,6 +44,15 @@ def health_form_email(booking) -> dict:
         intro = _("Before your session, please fill in our health form (about 5 minutes):")
         label = _("Fill in your health form")
     return {"intro": intro, "label": label, "url": url}
+
+
+@register.simple_tag
+def my_health_form(booking) -> dict:
+    """For "My bookings", signed in with the emailed link: the person's state, and the
+    form's link with the mailbox key (the sign-in proved the mailbox)."""
+    health = health_form(booking)
+    label = _("Health form: %(state)s") % {"state": health.state_label.lower()}
+    return {"label": label, "url": form_path(booking, key=mailbox_key(booking))}
 
 
 @register.simple_tag

@@ -224,19 +224,3 @@ def test_no_answer_on_error_pages_or_error_reports(client, clinic, settings, mon
     report = ExceptionReporter(request, crash.type, crash.value, crash.tb).get_traceback_html()
     assert "the disk is full" in report and "intake_save_step" in report
     assert_no_answers(html.unescape(report), "error report")
-
-
-def test_the_data_export_holds_the_forms_and_erasure_removes_them(client, clinic, ruths_form):
-    from care.services import intake_erase, intake_export
-
-    client.force_login(clinic.maren_user)
-    client.get(sheet_url(ruths_form))
-    exported = intake_export(client=clinic.ruth)
-    assert len(exported) == 1
-    assert exported[0]["answers"]["history"]["medications"] == "Albuterol inhaler"
-    assert exported[0]["needs_review_for"] == ["Takes blood thinners"]
-    assert exported[0]["consent_version"] == 1
-
-    assert intake_erase(client=clinic.ruth) >= 1
-    assert not Intake.objects.filter(client=clinic.ruth).exists()
-    assert IntakeAccess.objects.get().intake is None  # the read stays logged, the form is gone

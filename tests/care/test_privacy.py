@@ -2,14 +2,20 @@
 once: that link shows only what was filled in through it. The person's earlier forms show
 only through the link in the booking's emails, which reaches their mailbox."""
 
+import json
+import re
+
 import pytest
+from django.core import mail
+from django.test import Client as HttpClient
 from django.urls import reverse
 
 from care import links
 from care import questions as q
-from care.models import Intake
+from care.models import Intake, IntakeAccess, IntakeReview
+from care.services import health_form
 from tests.care.support import SECRETS, fill_in, post_step, step_url, text, visible_text
-from tests.factories import local
+from tests.factories import NOW, local
 
 pytestmark = pytest.mark.django_db
 
@@ -89,9 +95,77 @@ def test_a_draft_belongs_to_the_booking_it_was_started_from(client, clinic, look
 def test_a_form_sent_through_the_bare_link_is_the_persons_latest_for_the_clinic(
     client, clinic, lookalike
 ):
-    from care.services import health_form
-
     fill_in(client, lookalike)
     assert Intake.objects.submitted().filter(client=clinic.ruth).count() == 2
     assert health_form(lookalike).state == "received"  # the staff see the latest form
     assert "Your health form: received" in visible_text(client.get(lookalike.manage_path()))
+
+
+# --- My bookings, the data export and erasure (bookings.privacy) ------------------------------
+
+LINK = re.compile(r"https?://[^\s\"']+(/my/sign-in/[^\s\"'/]+/)")
+
+
+@pytest.fixture
+def signed_in(client, clinic, ruths_form, django_capture_on_commit_callbacks):
+    """Ruth, signed in to My bookings with the link emailed to ruth@example.com."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/my/", {"email": "ruth@example.com"})
+    message = [m for m in mail.outbox if m.to == ["ruth@example.com"]][-1]
+    assert client.post(LINK.search(message.body).group(1)).status_code == 302
+    mail.outbox.clear()
+    return client
+
+
+def test_my_bookings_leads_to_the_persons_form(signed_in, clinic):
+    page = text(signed_in.get("/my/"))
+    key = links.mailbox_key(clinic.ruth_next)
+    assert "Health form: needs review" in page
+    assert links.form_path(clinic.ruth_next, key=key).replace("&", "&amp;") in page.replace(
+        "&", "&amp;"
+    )
+    start = visible_text(signed_in.get(links.form_path(clinic.ruth_next, key=key)))
+    assert "We have your form: needs review" in start
+
+
+def test_the_data_export_holds_the_health_forms_with_staff_as_a_role(signed_in, clinic):
+    reader = HttpClient()
+    reader.force_login(clinic.maren_user)
+    intake = Intake.objects.get()
+    reader.get(reverse("admin:care_intake_change", args=[intake.pk]))
+
+    exported = json.loads(signed_in.get("/my/data.json").content)
+    (ruth,) = exported["people"]
+    (form,) = ruth["health_forms"]
+    assert form["answers"]["history"]["medications"] == "Albuterol inhaler"
+    assert form["flags"] == ["Takes blood thinners"]
+    assert form["consent_version"] == 1 and form["consent_text"].startswith("I ask for massage")
+    assert len(form["read_by_staff"]) == 1
+    assert "maren" not in json.dumps(form).lower()  # staff appear as a role only
+    page = visible_text(signed_in.get("/my/data/"))
+    assert "Health forms" in page and "Health form sent" in page and "Takes blood thinners" in page
+
+
+def test_every_field_of_a_form_is_exported_or_left_out_on_purpose():
+    from care.privacy import INTAKE_NOT_EXPORTED
+
+    fields = {f.name for f in Intake._meta.concrete_fields}
+    exported = {"status", "created_at", "submitted_at", "form_version", "consent", "answers"}
+    assert fields == exported | {"flags"} | set(INTAKE_NOT_EXPORTED)
+
+
+def test_erasure_removes_the_forms_and_keeps_only_anonymous_reads(signed_in, clinic):
+    from bookings import privacy
+
+    reader = HttpClient()
+    reader.force_login(clinic.maren_user)
+    reader.get(reverse("admin:care_intake_change", args=[Intake.objects.get().pk]))
+    post_step(signed_in, clinic.ruth_next, "about")  # a draft too
+
+    erasure = privacy.erasure_request_create(email="ruth@example.com", now=NOW)
+    privacy.privacy_erase(erasure=erasure, by=clinic.owner, now=NOW)
+
+    assert not Intake.objects.exists() and not IntakeReview.objects.exists()
+    (read,) = IntakeAccess.objects.all()
+    assert read.intake is None and read.user == clinic.maren_user
+    assert health_form(clinic.ruth_next).state == "missing"
