@@ -306,3 +306,23 @@ def test_answers_as_stored_match_what_the_steps_ask(client, clinic):
         "medications",
     }
     assert answers["about"]["date_of_birth"] == ANSWERS["about"]["date_of_birth"]
+
+
+def test_a_care_plans_one_email_links_to_the_form(clinic):
+    from bookings import notifications
+    from bookings.models import Series
+
+    series = Series.objects.create(client=clinic.ruth, every_weeks=2)
+    for day in ["2026-12-10", "2026-12-24"]:
+        booking = make_booking(
+            therapist=clinic.maren, service=clinic.sciatica, client=clinic.ruth,
+            start=local(day, "10:00"),
+        )  # fmt: skip
+        booking.series = series
+        booking.save()
+    notifications.series_created(series)
+    (message,) = [m for m in mail.outbox if m.to == ["ruth@example.com"]]
+    first = series.bookings.order_by("start").first()
+    assert "please fill in our health form" in message.body
+    assert links.emailed_form_url(first) in message.body
+    assert links.emailed_form_url(first) in html.unescape(message.alternatives[0][0])
