@@ -110,8 +110,13 @@ class IntakeAdmin(admin.ModelAdmin):
         )
 
     def has_view_permission(self, request, obj=None):
-        allowed = request.user.is_superuser or request.user.has_perm("care.view_intake")
-        return allowed and Intake.objects.visible_to(request.user).exists()
+        if request.user.is_active and request.user.is_superuser:
+            return True
+        # A therapist: only once they treat someone with a form (the rows: visible_to).
+        return (
+            request.user.has_perm("care.view_intake")
+            and Intake.objects.visible_to(request.user).exists()
+        )
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)

@@ -183,3 +183,10 @@ def test_the_demo_shows_every_state_and_loads_once(db, settings):
     count = intakes.count()
     call_command("seed_demo")
     assert Intake.objects.count() == count
+
+
+def test_the_owner_lists_health_forms_even_before_the_first(client, clinic):
+    client.force_login(clinic.owner)
+    assert client.get(reverse("admin:care_intake_changelist")).status_code == 200
+    client.force_login(clinic.hannah_user)  # no client with a form yet
+    assert client.get(reverse("admin:care_intake_changelist")).status_code == 403
