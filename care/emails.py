@@ -1,6 +1,7 @@
 """Emails about health forms. None carries an answer, a flag or a note: they name the booking.
 
-Sent with the bookings' email helper, after commit (see care.services).
+Written with the bookings' email helper into the outbox, inside the transaction of the change
+they report (care.services); a worker sends them once it has committed.
 """
 
 from __future__ import annotations

@@ -193,9 +193,8 @@ def intake_submit(
         intake.form_version = questions.FORM_VERSION
         intake.booking = booking
         intake.save()
-    if flags:
-        upcoming = list(_upcoming(booking.client_id, now))
-        transaction.on_commit(lambda: emails.review_needed(upcoming, intake))
+        if flags:  # in the outbox with the submission: sent once it has committed
+            emails.review_needed(list(_upcoming(booking.client_id, now)), intake)
     return intake
 
 
@@ -240,14 +239,14 @@ def intake_review(
                 action=_("Health form reviewed: %(outcome)s")
                 % {"outcome": review.get_outcome_display()},
             )
-    session = booking
-    if session is None or session.status != Booking.Status.CONFIRMED or session.start <= now:
-        session = _upcoming(intake.client_id, now).first()
-    if session is not None:
-        if outcome == IntakeReview.Outcome.NOT_SUITABLE:
-            transaction.on_commit(lambda: emails.not_suitable(session))
-        else:
-            transaction.on_commit(lambda: emails.cleared(session))
+        session = booking
+        if session is None or session.status != Booking.Status.CONFIRMED or session.start <= now:
+            session = _upcoming(intake.client_id, now).first()
+        # In the outbox with the review: sent once it has committed.
+        if session is not None and outcome == IntakeReview.Outcome.NOT_SUITABLE:
+            emails.not_suitable(session)
+        elif session is not None:
+            emails.cleared(session)
     return review
 
 
@@ -260,8 +259,9 @@ def review_alerts_send(*, now: datetime) -> int:
     """Tell the front desk about each booking still unreviewed 24 hours before it; once each.
 
     Safe on several machines at once: a booking is claimed by inserting its ReviewAlert
-    row (unique per booking) and committing before any email goes out; a claim that loses
-    the race to another worker is skipped. Returns how many bookings were alerted.
+    row (unique per booking), in one transaction with the alert's emails in the outbox; a
+    claim that loses the race to another worker writes nothing. Returns how many bookings
+    were alerted.
     """
     due = list(
         SessionIntake.objects.needing_review()
@@ -274,17 +274,16 @@ def review_alerts_send(*, now: datetime) -> int:
         .select_related("client", "service", "therapist")
         .order_by("start")
     )
-    claimed = []
+    sent = 0
     for booking in due:
         try:
             with transaction.atomic():
                 ReviewAlert.objects.create(booking_id=booking.pk, sent_at=now)
+                emails.review_alert(booking)
         except IntegrityError:
-            continue  # another worker claimed it
-        claimed.append(booking)
-    for booking in claimed:
-        emails.review_alert(booking)
-    return len(claimed)
+            continue  # another worker claimed it: its transaction has the emails
+        sent += 1
+    return sent
 
 
 def keys_rotate(*, batch: int = 200) -> int:

@@ -184,6 +184,7 @@ PERIODIC_JOBS = {
     "outbox": ("bookings.tasks.sweep_outbox", 60),
     "reminders": ("bookings.tasks.send_due_reminders", 300),
     "waitlist": ("bookings.tasks.sweep_waitlist", 60),
+    "review-alerts": ("care.tasks.send_review_alerts", 600),
     "articles-live": ("articles.tasks.refresh_published_pages", 30),
     "prune-task-results": ("bookings.tasks.prune_task_results", 3600),
 }

@@ -268,7 +268,10 @@ def test_confirmation_and_reminder_emails_link_to_the_form(
     assert f'href="{link}"' in html.unescape(confirmation.alternatives[0][0])
 
     mail.outbox.clear()
-    with time_machine.travel(local("2026-12-09", "12:00"), tick=False):
+    with (
+        time_machine.travel(local("2026-12-09", "12:00"), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         booking_services.reminders_send(now=local("2026-12-09", "12:00"))
     reminder = next(m for m in mail.outbox if m.to == ["nora@example.com"])
     assert reminder.subject.startswith("Reminder") and link in reminder.body
@@ -308,7 +311,7 @@ def test_answers_as_stored_match_what_the_steps_ask(client, clinic):
     assert answers["about"]["date_of_birth"] == ANSWERS["about"]["date_of_birth"]
 
 
-def test_a_care_plans_one_email_links_to_the_form(clinic):
+def test_a_care_plans_one_email_links_to_the_form(clinic, django_capture_on_commit_callbacks):
     from bookings import notifications
     from bookings.models import Series
 
@@ -320,7 +323,8 @@ def test_a_care_plans_one_email_links_to_the_form(clinic):
         )  # fmt: skip
         booking.series = series
         booking.save()
-    notifications.series_created(series)
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.series_created(series)
     (message,) = [m for m in mail.outbox if m.to == ["ruth@example.com"]]
     first = series.bookings.order_by("start").first()
     assert "please fill in our health form" in message.body

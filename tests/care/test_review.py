@@ -161,12 +161,19 @@ def test_a_later_review_replaces_the_outcome_and_both_are_kept(
     assert IntakeReview.objects.count() == 2
 
 
-def test_unreviewed_sessions_alert_the_front_desk_24_hours_before_once(client, clinic, flagged):
+def test_unreviewed_sessions_alert_the_front_desk_24_hours_before_once(
+    client, clinic, flagged, django_capture_on_commit_callbacks
+):
     soon = local("2026-12-09", "10:00")
-    assert review_alerts_send(now=soon - timedelta(hours=25)) == 0
+
+    def alerts(now):
+        with django_capture_on_commit_callbacks(execute=True):
+            return review_alerts_send(now=now)
+
+    assert alerts(soon - timedelta(hours=25)) == 0
     assert not mail.outbox
 
-    assert review_alerts_send(now=soon - timedelta(hours=23)) == 1
+    assert alerts(soon - timedelta(hours=23)) == 1
     (alert,) = mail.outbox
     assert alert.to == ["frontdesk@rimrock.example"]
     assert alert.subject == (
@@ -177,9 +184,24 @@ def test_unreviewed_sessions_alert_the_front_desk_24_hours_before_once(client, c
     assert "Ruth" not in alert.body  # the booking is named, not the person
 
     # Again, from another server or the next run: nothing more.
-    assert review_alerts_send(now=soon - timedelta(hours=22)) == 0
+    assert alerts(soon - timedelta(hours=22)) == 0
     assert len(mail.outbox) == 1
     assert ReviewAlert.objects.get().booking == clinic.ruth_next
+
+
+def test_the_alerts_are_a_periodic_job_of_the_workers(
+    client, clinic, flagged, settings, django_capture_on_commit_callbacks
+):
+    from care.tasks import send_review_alerts
+
+    path, seconds = settings.PERIODIC_JOBS["review-alerts"]
+    assert path == "care.tasks.send_review_alerts" and seconds <= 900
+    with (
+        time_machine.travel(local("2026-12-08", "12:00"), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        send_review_alerts.enqueue()
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Not reviewed yet"]
 
 
 def test_reviewed_missing_and_received_forms_raise_no_alert(client, clinic, flagged):
@@ -200,13 +222,17 @@ def test_a_cancelled_session_raises_no_alert(client, clinic, flagged):
 def test_the_alert_command_can_run_from_cron(client, clinic, flagged, capsys):
     with time_machine.travel(local("2026-12-08", "12:00"), tick=False):
         call_command("care_review_alerts")
+    assert ReviewAlert.objects.count() == 1
     assert "Review alerts sent: 1" in capsys.readouterr().out
 
 
-def test_without_front_desk_logins_the_clinic_inbox_is_asked(client, clinic, flagged):
+def test_without_front_desk_logins_the_clinic_inbox_is_asked(
+    client, clinic, flagged, django_capture_on_commit_callbacks
+):
     clinic.desk.is_active = False
     clinic.desk.save()
-    review_alerts_send(now=local("2026-12-08", "12:00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        review_alerts_send(now=local("2026-12-08", "12:00"))
     assert mail.outbox[0].to == ["hello@rimrockmassage.example"]
 
 

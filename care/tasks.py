@@ -1,0 +1,12 @@
+"""Background jobs of the clinical record (Django's tasks framework, see bookings/tasks.py)."""
+
+from django.utils import timezone
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def send_review_alerts() -> int:
+    """Tell the front desk about sessions within 24 hours whose form is still unreviewed."""
+    return services.review_alerts_send(now=timezone.now())
