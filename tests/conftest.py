@@ -38,7 +38,6 @@ def _tasks_run_at_once(settings):
     settings.TASKS = IMMEDIATE_TASKS
 
 
-
 # A fixed key for health answers (care/): tests never depend on a local .care-key file.
 TEST_CARE_KEY = "Jm3jNEg3Vx8b7Z6Ss3u1i2F0mH1xw0b9vT9yq3J2bQk="
 
