@@ -38,12 +38,13 @@ def _tasks_run_at_once(settings):
     settings.TASKS = IMMEDIATE_TASKS
 
 
-# A fixed key for health answers (care/): tests never depend on a local .care-key file.
+# A fixed key for health answers (care/): tests never depend on a local .care-key file. (The
+# fixture's name sorts after _clear_cache, so the settings it needs outlive that teardown.)
 TEST_CARE_KEY = "Jm3jNEg3Vx8b7Z6Ss3u1i2F0mH1xw0b9vT9yq3J2bQk="
 
 
 @pytest.fixture(autouse=True)
-def _care_key(settings):
+def _health_answers_key(settings):
     settings.CARE_ENCRYPTION_KEYS = [TEST_CARE_KEY]
 
 
