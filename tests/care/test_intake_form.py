@@ -10,6 +10,7 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
+from bookings import reminders
 from bookings import services as booking_services
 from care import links
 from care import questions as q
@@ -272,7 +273,7 @@ def test_confirmation_and_reminder_emails_link_to_the_form(
         time_machine.travel(local("2026-12-09", "12:00"), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        booking_services.reminders_send(now=local("2026-12-09", "12:00"))
+        reminders.reminders_send(now=local("2026-12-09", "12:00"))
     reminder = next(m for m in mail.outbox if m.to == ["nora@example.com"])
     assert reminder.subject.startswith("Reminder") and link in reminder.body
 
