@@ -343,3 +343,6 @@ class IntakeAccessAdmin(admin.ModelAdmin):
     @admin.display(description=_("whose form"))
     def person(self, obj):
         return obj.intake.client.name if obj.intake else _("(erased)")
+
+
+from . import note_admin  # noqa: E402, F401 - treatment notes, outcomes, progress

@@ -80,29 +80,45 @@ class IntakeState(models.TextChoices):
     REVIEWED = "reviewed", _("Reviewed")
 
 
-class IntakeQuerySet(models.QuerySet):
+def readable_clients(user):
+    """The people whose clinical record `user` may read, as a subquery of client ids; None
+    when that is everyone.
+
+    The owner (superuser) reads every record; a therapist reads those of the people they
+    have treated or will treat (a booking with them that is not cancelled). Anyone else,
+    the front desk included, reads none: they see states and outcomes only.
+    """
+    nobody = Booking.objects.none().values("client_id")
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return nobody
+    if user.is_superuser:
+        return None
+    therapist = Therapist.objects.filter(user=user).first()
+    if therapist is None:
+        return nobody
+    return Booking.objects.active().filter(therapist=therapist).values("client_id")
+
+
+def may_read(user, client_id: int) -> bool:
+    treated = readable_clients(user)
+    return treated is None or treated.filter(client_id=client_id).exists()
+
+
+class ClinicalQuerySet(models.QuerySet):
+    """Rows of the clinical record (forms, notes, outcomes): who may read them, defined once."""
+
+    def visible_to(self, user):
+        """The rows about the people whose record `user` may read (`readable_clients`)."""
+        treated = readable_clients(user)
+        return self if treated is None else self.filter(client__in=treated)
+
+
+class IntakeQuerySet(ClinicalQuerySet):
     def drafts(self):
         return self.filter(status=Intake.Status.DRAFT)
 
     def submitted(self):
         return self.filter(status=Intake.Status.SUBMITTED)
-
-    def visible_to(self, user):
-        """Intakes whose answers `user` may read.
-
-        The owner (superuser) reads every one; a therapist reads those of the people they
-        have treated or will treat (a booking with them that is not cancelled). Anyone else,
-        the front desk included, reads none: they see states and outcomes only.
-        """
-        if not (user.is_authenticated and user.is_active and user.is_staff):
-            return self.none()
-        if user.is_superuser:
-            return self
-        therapist = Therapist.objects.filter(user=user).first()
-        if therapist is None:
-            return self.none()
-        treated = Booking.objects.active().filter(therapist=therapist).values("client_id")
-        return self.filter(client__in=treated)
 
 
 class Intake(models.Model):
@@ -208,10 +224,19 @@ class IntakeReview(models.Model):
 
 
 class IntakeAccess(models.Model):
-    """One read of an intake's answers in the back office: who and when. The owner lists them."""
+    """One read of a health form's answers or a treatment note in the back office: who and
+    when. The owner lists them."""
 
     intake = models.ForeignKey(
         Intake, on_delete=models.SET_NULL, null=True, related_name="accesses"
+    )
+    note = models.ForeignKey(
+        "care.TreatmentNote",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accesses",
+        verbose_name=_("treatment note"),
     )
     booking = models.ForeignKey(
         Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -227,8 +252,8 @@ class IntakeAccess(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        verbose_name = _("health form read")
-        verbose_name_plural = _("health form reads")
+        verbose_name = _("health record read")
+        verbose_name_plural = _("health record reads")
 
     def __str__(self):
         return f"{self.user} · {self.at:%Y-%m-%d %H:%M}"
@@ -294,3 +319,186 @@ class SessionIntake(Booking):
         proxy = True
         verbose_name = _("health form before a session")
         verbose_name_plural = _("health forms before sessions")
+
+
+# --- Treatment notes, outcomes and aftercare ---------------------------------------------------
+
+
+class TreatmentNoteQuerySet(ClinicalQuerySet):
+    def signed(self):
+        return self.filter(signed_at__isnull=False)
+
+    def unsigned(self):
+        return self.filter(signed_at__isnull=True)
+
+
+class TreatmentNote(models.Model):
+    """The SOAP note of one session. A draft until signed; signed, it never changes again:
+    corrections and later findings are dated addenda by its author (NoteAddendum).
+
+    Everything written is encrypted; the plain columns say only whose note it is, which
+    session, its template, whether and when it was signed and whether aftercare went out.
+    """
+
+    booking = models.OneToOneField(
+        Booking, on_delete=models.CASCADE, related_name="treatment_note", verbose_name=_("session")
+    )
+    # The person treated, as on the booking: what `visible_to` and erasure go by.
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="treatment_notes", verbose_name=_("client")
+    )
+    template = models.CharField(_("template"), max_length=20, blank=True)
+    subjective = EncryptedTextField(_("subjective"), blank=True)
+    objective = EncryptedTextField(_("objective"), blank=True)
+    techniques = EncryptedJSONField(_("techniques used"), default=list)
+    response = EncryptedTextField(_("response to treatment"), blank=True)
+    assessment = EncryptedTextField(_("assessment"), blank=True)
+    plan = EncryptedTextField(_("plan"), blank=True)
+    home_care = EncryptedTextField(_("home-care note for the client"), blank=True)
+    articles = models.ManyToManyField(
+        "articles.Article", blank=True, related_name="+", verbose_name=_("home-care articles")
+    )
+    next_visit_weeks = models.PositiveSmallIntegerField(
+        _("suggested next visit (weeks)"), null=True, blank=True
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("started"))
+    updated_at = models.DateTimeField(_("last saved"))
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True, db_index=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed by"),
+    )
+    signed_name = models.CharField(_("signed as"), max_length=200, blank=True)
+    aftercare_sent_at = models.DateTimeField(_("aftercare emailed"), null=True, blank=True)
+
+    objects = TreatmentNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-booking__start"]
+        verbose_name = _("treatment note")
+        verbose_name_plural = _("treatment notes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=True) | ~Q(signed_name=""),
+                name="note_signed_with_name",
+            )
+        ]
+
+    def __str__(self):
+        return _("Treatment note, %(ref)s") % {"ref": self.booking.reference}
+
+    @property
+    def locked(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def has_aftercare(self) -> bool:
+        return bool(self.home_care or self.next_visit_weeks)
+
+
+class NoteAddendum(models.Model):
+    """A dated addition to a signed note by its author; the signed text stays as it was."""
+
+    note = models.ForeignKey(TreatmentNote, on_delete=models.CASCADE, related_name="addenda")
+    text = EncryptedTextField(_("addendum"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    author_name = models.CharField(_("by"), max_length=200)
+    at = models.DateTimeField(_("added"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("addendum")
+        verbose_name_plural = _("addenda")
+
+    def __str__(self):
+        return f"{self.author_name} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class Outcome(models.Model):
+    """One measured value, dated and tied to a session.
+
+    Pain now (0-10): the client before the session, the therapist after it, the client the
+    day after (aftercare). Function: the Patient-Specific Functional Scale, up to three
+    activities the client names, each 0 (cannot do it) to 10 (as before the problem), at the
+    first visit and every third one. The value is encrypted like the rest of the record.
+    """
+
+    class Measure(models.TextChoices):
+        PAIN_BEFORE = "pain_before", _("Pain before the session (client)")
+        PAIN_AFTER = "pain_after", _("Pain after the session (therapist)")
+        PAIN_NEXT_DAY = "pain_next_day", _("Pain the day after (client)")
+        FUNCTION = "function", _("Function (PSFS)")
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("client")
+    )
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("session")
+    )
+    measure = models.CharField(_("measure"), max_length=14, choices=Measure.choices)
+    value = EncryptedJSONField(_("value"))
+    at = models.DateTimeField(_("recorded"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ClinicalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["booking__start", "measure"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "measure"], name="outcome_one_per_session")
+        ]
+
+    def __str__(self):
+        return str(self.get_measure_display())
+
+    @property
+    def score(self) -> float | None:
+        """Pain: the number; function: the mean of the activities' scores."""
+        if self.measure != self.Measure.FUNCTION:
+            return self.value.get("score")
+        scores = [item["score"] for item in self.value.get("activities", [])]
+        return round(sum(scores) / len(scores), 1) if scores else None
+
+
+class AftercareOptOut(models.Model):
+    """This person asked for no more aftercare emails (one click on the aftercare page)."""
+
+    client = models.OneToOneField(
+        Client, on_delete=models.CASCADE, related_name="aftercare_opt_out"
+    )
+    at = models.DateTimeField(_("unsubscribed"))
+
+    class Meta:
+        verbose_name = _("aftercare unsubscription")
+        verbose_name_plural = _("aftercare unsubscriptions")
+
+    def __str__(self):
+        return str(self.client)
+
+
+class UnsignedSession(Booking):
+    """A completed session whose note is not signed 48 hours after it ended."""
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("unsigned treatment note")
+        verbose_name_plural = _("unsigned treatment notes")

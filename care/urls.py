@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import client_views, views
 
 app_name = "care"
 
@@ -9,4 +9,12 @@ urlpatterns = [
     path("bookings/<str:token>/health-form/", views.start, name="start"),
     path("bookings/<str:token>/health-form/received/", views.received, name="received"),
     path("bookings/<str:token>/health-form/<slug:step>/", views.step, name="step"),
+    path("bookings/<str:token>/pain/", client_views.pain_before, name="pain"),
+    path("bookings/<str:token>/aftercare/", client_views.aftercare, name="aftercare"),
+    path(
+        "bookings/<str:token>/aftercare/stop/",
+        client_views.aftercare_stop,
+        name="aftercare_stop",
+    ),
+    path("my/progress/", client_views.my_progress, name="my_progress"),
 ]

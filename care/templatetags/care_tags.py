@@ -94,3 +94,81 @@ def booking_intake_panel(context, booking):
             else ""
         ),
     }
+
+
+# --- Treatment notes: their state where sessions are shown (never their text) -------------
+
+
+@register.inclusion_tag("admin/care/_note_panel.html", takes_context=True)
+def booking_note_panel(context, booking):
+    """The treatment note box on a booking's admin page: its state, and a link for those
+    who may read or write it (the front desk sees the state only)."""
+    from ..models import TreatmentNote, may_read
+    from ..note_admin import _clinical_staff, note_state
+    from ..notes import may_write
+
+    user = context["request"].user
+    note = TreatmentNote.objects.filter(booking=booking).only("signed_at", "signed_name").first()
+    opens = _clinical_staff(user) and (
+        may_read(user, booking.client_id) or may_write(user, booking)
+    )
+    return {
+        "state": note_state(note),
+        "note": note,
+        "url": reverse("admin:care_treatmentnote_session", args=[booking.pk]) if opens else "",
+        "writable": may_write(user, booking) and not (note and note.locked),
+        "started": booking.status in {"completed", "confirmed"},
+    }
+
+
+@register.simple_tag(takes_context=True)
+def agenda_note_links(context, lanes) -> dict:
+    """{booking id: (url, label)} for the agenda's sessions whose note the viewer writes."""
+    from ..models import TreatmentNote
+    from ..notes import may_write
+
+    user = context["request"].user
+    sessions = [s.booking for lane in lanes for s in lane.sessions]
+    mine = [b for b in sessions if b.status != "cancelled" and may_write(user, b)]
+    signed = set(
+        TreatmentNote.objects.signed()
+        .filter(booking__in=[b.pk for b in mine] or [0])
+        .values_list("booking_id", flat=True)
+    )
+    return {
+        b.pk: (
+            reverse("admin:care_treatmentnote_session", args=[b.pk]),
+            _("Treatment note (signed)") if b.pk in signed else _("Treatment note"),
+        )
+        for b in mine
+    }
+
+
+@register.simple_tag
+def booking_pain(booking) -> dict:
+    """For the booking's own page: may pain be given now, and what was given."""
+    from django.utils import timezone
+
+    from ..client_views import SCORES, pain_open
+    from ..models import Outcome
+
+    is_open = pain_open(booking, timezone.now())
+    given = (
+        Outcome.objects.filter(booking=booking, measure=Outcome.Measure.PAIN_BEFORE).first()
+        if is_open
+        else None
+    )
+    return {
+        "open": is_open,
+        "given": given,
+        "scores": SCORES,
+        "url": reverse("care:pain", args=[booking.token]),
+    }
+
+
+@register.simple_tag
+def pain_email_url(booking) -> str:
+    """For the reminder email: the page that asks for pain now (buttons POST)."""
+    from django.conf import settings
+
+    return settings.SITE_URL + reverse("care:pain", args=[booking.token])
