@@ -43,6 +43,13 @@ def _tasks_run_at_once(settings):
 TEST_CARE_KEY = "Jm3jNEg3Vx8b7Z6Ss3u1i2F0mH1xw0b9vT9yq3J2bQk="
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _care_key_for_module_fixtures():
+    # Module-scoped fixtures (the seeded demo clinic) run before function-scoped ones.
+    with override_settings(CARE_ENCRYPTION_KEYS=[TEST_CARE_KEY]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _health_answers_key(settings):
     settings.CARE_ENCRYPTION_KEYS = [TEST_CARE_KEY]
