@@ -308,15 +308,26 @@ class SessionIntakeAdmin(admin.ModelAdmin):
         )
 
 
+NOTE_TEXT_FIELDS = [
+    "subjective",
+    "objective",
+    "techniques",
+    "response",
+    "assessment",
+    "plan",
+    "home_care",
+]
+
+
 # --- Who read what: for the owner -------------------------------------------------------------
 
 
 @admin.register(IntakeAccess)
 class IntakeAccessAdmin(admin.ModelAdmin):
-    list_display = ["when", "user", "person", "booking"]
+    list_display = ["when", "user", "what", "person", "booking"]
     list_filter = ["user"]
     date_hierarchy = "at"
-    list_select_related = ["user", "intake__client", "booking"]
+    list_select_related = ["user", "intake__client", "note__client", "booking"]
 
     def has_module_permission(self, request):
         return request.user.is_superuser
@@ -334,15 +345,22 @@ class IntakeAccessAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("intake__answers", "intake__flags")
+        hidden = ["intake__answers", "intake__flags"]
+        hidden += [f"note__{name}" for name in NOTE_TEXT_FIELDS]
+        return super().get_queryset(request).defer(*hidden)
 
     @admin.display(description=_("when (clinic time)"), ordering="at")
     def when(self, obj):
         return clinic_time(obj.at)
 
-    @admin.display(description=_("whose form"))
+    @admin.display(description=_("what"))
+    def what(self, obj):
+        return _("Treatment note") if obj.note_id else _("Health form")
+
+    @admin.display(description=_("whose record"))
     def person(self, obj):
-        return obj.intake.client.name if obj.intake else _("(erased)")
+        record = obj.note or obj.intake
+        return record.client.name if record else _("(erased)")
 
 
 from . import note_admin  # noqa: E402, F401 - treatment notes, outcomes, progress
