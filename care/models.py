@@ -474,7 +474,10 @@ class Outcome(models.Model):
         if self.measure != self.Measure.FUNCTION:
             return self.value.get("score")
         scores = [item["score"] for item in self.value.get("activities", [])]
-        return round(sum(scores) / len(scores), 1) if scores else None
+        if not scores:
+            return None
+        mean = round(sum(scores) / len(scores), 1)
+        return int(mean) if mean.is_integer() else mean
 
 
 class AftercareOptOut(models.Model):

@@ -153,7 +153,7 @@ def test_the_front_desk_sees_the_state_never_the_text(client, clinic, session):
     client.force_login(clinic.desk)
     page = text(client.get(f"/admin/bookings/booking/{session.pk}/change/"))
     assert f"Signed by {clinic.maren.name}" in page
-    for secret in NOTE_SECRETS + [NOTE["home_care"]]:
+    for secret in [*NOTE_SECRETS, NOTE["home_care"]]:
         assert secret not in page
     assert client.get(note_url(session)).status_code == 404
     assert client.get("/admin/care/treatmentnote/").status_code in {302, 403}
@@ -170,7 +170,9 @@ def test_the_booking_page_and_agenda_link_to_the_note(client, clinic, session):
 def test_unsigned_notes_of_completed_sessions_are_listed_after_48_hours(client, clinic):
     old = completed_session(clinic, day="2026-12-02")
     recent = completed_session(clinic, day="2026-12-06")
-    hannahs = completed_session(clinic, client=clinic.dan, therapist=clinic.hannah, day="2026-12-01")
+    hannahs = completed_session(
+        clinic, client=clinic.dan, therapist=clinic.hannah, day="2026-12-01"
+    )
     done = completed_session(clinic, day="2026-12-03")
     client.force_login(clinic.maren_user)
     post_note(client, done, action="sign")
@@ -191,9 +193,7 @@ def test_the_function_measure_is_asked_at_the_first_visit_and_every_third(client
     client.force_login(clinic.maren_user)
     asked = ["activity_1" in text(client.get(note_url(s))) for s in sessions]
     assert asked == [True, False, False, True]
-    post_note(
-        client, sessions[0], activity_1="Sitting through a workday", activity_1_score="3"
-    )
+    post_note(client, sessions[0], activity_1="Sitting through a workday", activity_1_score="3")
     # The fourth visit rates the same activities again.
     assert 'value="Sitting through a workday"' in text(client.get(note_url(sessions[3])))
     unrated = post_note(client, sessions[3], activity_1="Driving")
@@ -206,7 +206,7 @@ def test_no_note_text_in_logs(client, clinic, session, caplog):
         client.get(note_url(session))
         client.post(note_url(session), {"action": "addendum", "text": "Secret addendum text"})
     logged = caplog.text
-    for secret in NOTE_SECRETS + [NOTE["home_care"], "Secret addendum text"]:
+    for secret in [*NOTE_SECRETS, NOTE["home_care"], "Secret addendum text"]:
         assert secret not in logged
 
 
