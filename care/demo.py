@@ -112,6 +112,9 @@ def seed_care(*, now: datetime) -> int:
     ensure_care_permissions()
     if not ConsentText.objects.exists():
         ConsentText.objects.create(text=FIRST_CONSENT_TEXT)
+    from .demo_notes import seed_notes
+
+    seed_notes(now=now)  # treatment notes, outcomes and an aftercare example
     if Intake.objects.exists():
         return 0
     consent = ConsentText.current()
