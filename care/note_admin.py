@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
-from bookings.models import Booking, Client, Therapist
+from bookings.models import Booking, Client, staff_scope
 
 from . import notes, progress
 from .admin import clinic_time
@@ -40,7 +40,8 @@ def _clinical_staff(user) -> bool:
     """The owner and therapists; the front desk never opens notes."""
     if not (user.is_active and user.is_staff):
         return False
-    return user.is_superuser or Therapist.objects.filter(user=user).exists()
+    # staff_scope is cached on the user for the request: the admin's menu asks many times.
+    return user.is_superuser or staff_scope(user).therapist is not None
 
 
 def note_state(note: TreatmentNote | None) -> str:
