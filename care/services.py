@@ -25,9 +25,15 @@ from .models import (
     IntakeAccess,
     IntakeReview,
     IntakeState,
+    NoteAddendum,
+    Outcome,
     ReviewAlert,
     SessionIntake,
+    TreatmentNote,
 )
+
+# The treatment note's encrypted text fields (re-encrypted by keys_rotate).
+NOTE_FIELDS = ["subjective", "objective", "response", "assessment", "plan"]
 
 # The front desk is told about unreviewed forms this long before the session.
 ALERT_BEFORE = timedelta(hours=24)
@@ -293,7 +299,14 @@ def keys_rotate(*, batch: int = 200) -> int:
     removed once this has run.
     """
     rewritten = 0
-    for model, fields in [(Intake, ["answers", "flags"]), (IntakeReview, ["note"])]:
+    encrypted = [
+        (Intake, ["answers", "flags"]),
+        (IntakeReview, ["note"]),
+        (TreatmentNote, [*NOTE_FIELDS, "home_care", "techniques"]),
+        (NoteAddendum, ["text"]),
+        (Outcome, ["value"]),
+    ]
+    for model, fields in encrypted:
         ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), batch):
             with transaction.atomic():

@@ -3,6 +3,7 @@ booking's admin page and the agenda. States and outcomes only: no tag here reads
 """
 
 from django import template
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -55,18 +56,32 @@ def my_health_form(booking) -> dict:
     return {"label": label, "url": form_path(booking, key=mailbox_key(booking))}
 
 
+class AgendaStates(dict):
+    """{booking id: health form state}, and `signed`: the sessions whose note is signed."""
+
+    signed: frozenset = frozenset()
+
+
 @register.simple_tag
 def agenda_intake_states(lanes) -> dict:
-    """{booking id: state} for the agenda's sessions, in one query."""
+    """{booking id: state} for the agenda's sessions, and their signed notes, in one query."""
+    from ..models import TreatmentNote
+
     ids = [session.booking.pk for lane in lanes for session in lane.sessions]
+    signed = TreatmentNote.objects.signed().filter(booking=OuterRef("pk"))
     rows = (
         # One query even for an empty agenda ([0] matches nothing), so the page's query
         # count does not depend on how many sessions it shows.
         SessionIntake.objects.filter(pk__in=ids or [0])
         .with_intake_state()
-        .values_list("pk", "intake_state", "review_outcome")
+        .annotate(note_signed=Exists(signed))
+        .values_list("pk", "intake_state", "review_outcome", "note_signed")
     )
-    return {pk: outcome if outcome == "not_suitable" else state for pk, state, outcome in rows}
+    states = AgendaStates()
+    for pk, state, outcome, _signed in rows:
+        states[pk] = outcome if outcome == "not_suitable" else state
+    states.signed = frozenset(pk for pk, _s, _o, note_signed in rows if note_signed)
+    return states
 
 
 @register.filter
@@ -122,25 +137,22 @@ def booking_note_panel(context, booking):
 
 
 @register.simple_tag(takes_context=True)
-def agenda_note_links(context, lanes) -> dict:
-    """{booking id: (url, label)} for the agenda's sessions whose note the viewer writes."""
-    from ..models import TreatmentNote
-    from ..notes import may_write
+def agenda_note_links(context, lanes, states: AgendaStates) -> dict:
+    """{booking id: (url, label)} for the agenda's sessions whose note the viewer writes;
+    no query of its own (`states` is agenda_intake_states')."""
+    from bookings.models import staff_scope
 
     user = context["request"].user
+    # Who writes a session's note (care.notes.may_write), from ids the agenda already holds.
+    own = staff_scope(user).therapist
     sessions = [s.booking for lane in lanes for s in lane.sessions]
-    mine = [b for b in sessions if b.status != "cancelled" and may_write(user, b)]
-    signed = set(
-        TreatmentNote.objects.signed()
-        .filter(booking__in=[b.pk for b in mine] or [0])
-        .values_list("booking_id", flat=True)
-    )
     return {
         b.pk: (
             reverse("admin:care_treatmentnote_session", args=[b.pk]),
-            _("Treatment note (signed)") if b.pk in signed else _("Treatment note"),
+            _("Treatment note (signed)") if b.pk in states.signed else _("Treatment note"),
         )
-        for b in mine
+        for b in sessions
+        if b.status != "cancelled" and (user.is_superuser or (own and b.therapist_id == own.pk))
     }
 
 
