@@ -187,6 +187,7 @@ PERIODIC_JOBS = {
     "review-alerts": ("care.tasks.send_review_alerts", 600),
     "articles-live": ("articles.tasks.refresh_published_pages", 30),
     "prune-task-results": ("bookings.tasks.prune_task_results", 3600),
+    "aftercare": ("care.tasks.send_aftercare", 900),
 }
 # How often a worker's clock looks for due periodic jobs.
 JOBS_TICK_SECONDS = float(os.environ.get("JOBS_TICK_SECONDS", "5"))

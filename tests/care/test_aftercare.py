@@ -47,12 +47,23 @@ def session(client, clinic, article):
     return booking
 
 
-def test_the_email_goes_the_morning_after_with_advice_articles_and_links(session):
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """aftercare_send, with the outbox's after-commit sending run as a worker would."""
+
+    def run(now):
+        with django_capture_on_commit_callbacks(execute=True):
+            return aftercare_send(now=now)
+
+    return run
+
+
+def test_the_email_goes_the_morning_after_with_advice_articles_and_links(session, send):
     mail.outbox.clear()
-    assert aftercare_send(now=local("2026-12-04", "18:00")) == 0  # same day
-    assert aftercare_send(now=local("2026-12-05", "07:00")) == 0  # too early
-    assert aftercare_send(now=MORNING_AFTER) == 1
-    assert aftercare_send(now=MORNING_AFTER) == 0
+    assert send(local("2026-12-04", "18:00")) == 0  # same day
+    assert send(local("2026-12-05", "07:00")) == 0  # too early
+    assert send(MORNING_AFTER) == 1
+    assert send(MORNING_AFTER) == 0
     (email,) = mail.outbox
     body = email.body + email.alternatives[0][0]
     assert email.to == [session.email]
@@ -76,13 +87,13 @@ def test_the_booking_link_opens_the_picker_on_service_therapist_and_week(client,
 
 
 @pytest.mark.parametrize("status", [Booking.Status.CANCELLED, Booking.Status.NO_SHOW])
-def test_none_for_cancelled_or_no_show_sessions(session, status):
+def test_none_for_cancelled_or_no_show_sessions(session, status, send):
     Booking.objects.filter(pk=session.pk).update(status=status)
     mail.outbox.clear()
-    assert aftercare_send(now=MORNING_AFTER) == 0 and not mail.outbox
+    assert send(MORNING_AFTER) == 0 and not mail.outbox
 
 
-def test_none_after_unsubscribing_in_one_click(client, session):
+def test_none_after_unsubscribing_in_one_click(client, session, send):
     url = aftercare_path(session)
     page = text(client.get(url))
     assert "Unsubscribe from aftercare emails" in page
@@ -91,7 +102,7 @@ def test_none_after_unsubscribing_in_one_click(client, session):
     assert client.post(stop).status_code == 302
     assert AftercareOptOut.objects.filter(client=session.client).exists()
     mail.outbox.clear()
-    assert aftercare_send(now=MORNING_AFTER) == 0 and not mail.outbox
+    assert send(MORNING_AFTER) == 0 and not mail.outbox
 
 
 def test_how_do_you_feel_buttons_post_and_a_get_changes_nothing(client, session):

@@ -63,9 +63,10 @@ def test_pain_before_on_the_booking_page_is_one_tap_and_a_get_changes_nothing(cl
     assert "You told us 5 out of 10" in text(client.get(booking.manage_path()))
 
 
-def test_the_reminder_links_to_the_pain_question(clinic):
+def test_the_reminder_links_to_the_pain_question(clinic, django_capture_on_commit_callbacks):
     mail.outbox.clear()
-    notifications.booking_reminder(clinic.ruth_next)
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.booking_reminder(clinic.ruth_next)
     assert f"/bookings/{clinic.ruth_next.token}/pain/" in mail.outbox[0].body
 
 
