@@ -38,20 +38,15 @@ def _tasks_run_at_once(settings):
     settings.TASKS = IMMEDIATE_TASKS
 
 
-# A fixed key for health answers (care/): tests never depend on a local .care-key file. (The
-# fixture's name sorts after _clear_cache, so the settings it needs outlive that teardown.)
+# A fixed key for health answers (care/): tests never depend on a local .care-key file.
 TEST_CARE_KEY = "Jm3jNEg3Vx8b7Z6Ss3u1i2F0mH1xw0b9vT9yq3J2bQk="
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _care_key_for_module_fixtures():
-    # Module-scoped fixtures (the seeded demo clinic) run before function-scoped ones.
-    with override_settings(CARE_ENCRYPTION_KEYS=[TEST_CARE_KEY]):
-        yield
+def pytest_configure(config):
+    # For the whole run, module-scoped fixtures (the seeded demo clinic) included; a test
+    # that changes keys does so with pytest-django's `settings`, which puts this back.
+    from django.conf import settings
 
-
-@pytest.fixture(autouse=True)
-def _health_answers_key(settings):
     settings.CARE_ENCRYPTION_KEYS = [TEST_CARE_KEY]
 
 
