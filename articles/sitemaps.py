@@ -30,6 +30,7 @@ class StaticPagesSitemap(SiteUrlSitemap):
     def items(self):
         return [
             "home",
+            "visit",
             "bookings:services",
             "bookings:therapists",
             "articles:list",

@@ -17,9 +17,17 @@ class BookingsConfig(AppConfig):
         outbox_privacy.register_section()
         waitlist_privacy.register_section()
 
-        # Public pages show services and therapists.
+        # Public pages show services and therapists, their photos and reviews, and closures.
         services = models.Therapist.services.through
-        refresh_pages_when_saved(models.Service, models.Therapist, through=[services])
+        refresh_pages_when_saved(
+            models.Service,
+            models.Therapist,
+            models.Headshot,
+            models.ClinicPhoto,
+            models.Review,
+            models.Closure,
+            through=[services],
+        )
         # Free times depend on all of these.
         refresh_free_times_when_saved(
             models.Booking,

@@ -23,6 +23,8 @@ from .models import (
     BookingPolicy,
     Client,
     Closure,
+    Review,
+    ReviewRequest,
     Room,
     RoomFeature,
     Service,
@@ -53,6 +55,8 @@ THERAPIST_PERMISSIONS = {
     "bookingchange": ["view"],
     "waitlistentry": ["view"],
     "waitlistoffer": ["view"],
+    "headshot": ["view", "add", "change", "delete"],
+    "review": ["view"],
 }
 FRONT_DESK_PERMISSIONS = {
     "therapist": ["view", "add", "change"],
@@ -72,6 +76,9 @@ FRONT_DESK_PERMISSIONS = {
     # "change" on an entry is for offering it a free time; offers are a history.
     "waitlistentry": ["view", "change"],
     "waitlistoffer": ["view"],
+    "headshot": ["view", "add", "change", "delete"],
+    "clinicphoto": ["view"],
+    "review": ["view"],
 }
 
 
@@ -120,6 +127,8 @@ def seed_clinic(*, now: datetime) -> dict:
             _seed_rooms()
         if not Booking.objects.exists():
             created["bookings"] = _seed_bookings(now=now)
+        if not Review.objects.exists():
+            _seed_reviews(now=now)
 
         from articles.demo import seed_articles
 
@@ -362,6 +371,43 @@ def _seed_day(therapist: Therapist, day: date, *, rng, clients: list[Client], no
             room._busy = None
         count += 1
     return count
+
+
+def _seed_reviews(*, now: datetime) -> None:
+    """Reviews of completed demo sessions, one per client: all published but the last."""
+    from .reviews import display_name
+
+    used: set[int] = set()
+    for index, (slug, rating, comment, reply) in enumerate(demo_content.REVIEWS):
+        booking = (
+            Booking.objects.filter(
+                therapist__slug=slug, status=Booking.Status.COMPLETED, review__isnull=True
+            )
+            .exclude(client_id__in=used)
+            .order_by("-start")
+            .first()
+        )
+        if booking is None:
+            continue
+        used.add(booking.client_id)
+        written = min(booking.end + timedelta(days=3, hours=2), now)
+        request = ReviewRequest.objects.create(
+            booking=booking, client=booking.client, sent_at=written - timedelta(hours=2)
+        )
+        last = index == len(demo_content.REVIEWS) - 1
+        Review.objects.create(
+            request=request,
+            booking=booking,
+            therapist=booking.therapist,
+            rating=rating,
+            comment=comment,
+            display_name=display_name(booking.name),
+            status=Review.Status.PENDING if last else Review.Status.PUBLISHED,
+            reply=reply,
+            created_at=written,
+            published_at=None if last else written + timedelta(hours=20),
+            replied_at=written + timedelta(hours=20) if reply else None,
+        )
 
 
 def _demo_room(rooms, therapist: Therapist, start: datetime, service: Service, day: date):

@@ -41,7 +41,10 @@ def picker_context(
     tz = clinic_tz()
     today = form.today
     last_day = (now + policy.horizon).astimezone(tz).date()
-    offering = list(therapists_with_hours(Therapist.objects.offering(service)))
+    # With their headshots: the therapist choices show faces.
+    offering = list(
+        therapists_with_hours(Therapist.objects.offering(service).select_related("headshot"))
+    )
 
     def slots(first: date, last: date) -> list[availability.Slot]:
         return find_slots(

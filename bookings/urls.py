@@ -16,7 +16,7 @@ urlpatterns = [
     path("therapists/", cached_page(views.TherapistListView.as_view()), name="therapists"),
     path(
         "therapists/<slug:slug>/",
-        cached_page(views.TherapistDetailView.as_view()),
+        cached_page(views.TherapistDetailView.as_view(), free_times=True),
         name="therapist_detail",
     ),
     path("book/", cached_page(views.book), name="book"),
@@ -47,6 +47,8 @@ urlpatterns = [
     path("my/data/", views.my_data, name="my_data"),
     path("my/data.json", views.my_data_json, name="my_data_json"),
     path("my/erasure/", views.my_erasure, name="my_erasure"),
+    path("reviews/<str:token>/", views.review, name="review"),
+    path("reviews/<str:token>/unsubscribe/", views.review_unsubscribe, name="review_unsubscribe"),
     path(
         "api/availability",
         cached_free_times(views.api_availability, params=("service", "therapist", "start", "days")),

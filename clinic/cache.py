@@ -120,19 +120,24 @@ def cached_free_times(view=None, *, params: tuple[str, ...] = ()):
     return wrapper
 
 
-def cached_page(view=None, *, params: tuple[str, ...] = ()):
+def cached_page(view=None, *, params: tuple[str, ...] = (), free_times: bool = False):
     """Serve a public GET page from the shared cache, and tell browsers to keep it briefly.
 
-    `params`: the query parameters the view reads (none by default).
+    `params`: the query parameters the view reads (none by default). With `free_times` the
+    page also shows free times (a therapist's next one): its copy is also keyed on the
+    schedule version and the minute, and kept a minute at most.
     """
     if view is None:
-        return functools.partial(cached_page, params=params)
+        return functools.partial(cached_page, params=params, free_times=free_times)
+    timeout = FREE_TIMES_SECONDS if free_times else None
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or _personal(request):
             return view(request, *args, **kwargs)
         prefix = f"page:{content_version()}"
+        if free_times:
+            prefix += f":{_version(SCHEDULE_VERSION_KEY)}:{int(time.time() // 60)}"
         key = _page_key(prefix, request, params)
         response = cache.get(key)
         if response is None:
@@ -146,7 +151,7 @@ def cached_page(view=None, *, params: tuple[str, ...] = ()):
             ):
                 patch_cache_control(response, public=True, max_age=settings.BROWSER_CACHE_SECONDS)
                 patch_vary_headers(response, ["Cookie"])
-                _store(prefix, request, key, response, settings.PAGE_CACHE_SECONDS)
+                _store(prefix, request, key, response, timeout or settings.PAGE_CACHE_SECONDS)
         return response
 
     return wrapper

@@ -348,6 +348,105 @@ OPENING_HOURS = [
     ("Sunday", "Closed"),
 ]
 
+# The visit page: finding the clinic and what the first visit is like.
+VISIT = {
+    "directions": (
+        "We are on the second floor of the old Stockman building on Montana Avenue, between "
+        "North 28th and North 29th Streets, across from the railroad depot. Look for the green "
+        "door with our name beside it."
+    ),
+    "parking": [
+        "Free parking for clients in the lot behind the building, off the alley between "
+        "North 28th and North 29th Streets. Two spaces by the back door are for disabled "
+        "drivers.",
+        "Two-hour street parking on Montana Avenue is free after 6 pm and on Saturdays.",
+        "By bus: MET Transit's downtown transfer center is a five-minute walk.",
+    ],
+    "access": [
+        "Step-free entrance from the back lot, with a ramp and an automatic door.",
+        "An elevator to Suite 200; the hallway and both treatment rooms fit a wheelchair.",
+        "The Rimrock room has a table that lowers to wheelchair height, and an accessible "
+        "restroom is next door.",
+        "Tell us when you book if you would like a hand from the car, or to bring a helper.",
+    ],
+    "wear": [
+        "Comfortable clothes you can move in. You undress only to your level of comfort, "
+        "and you are always covered with a sheet and blanket.",
+        "Glasses, a list of your medications, and any notes from your doctor or physical "
+        "therapist.",
+        "Your HSA or FSA card if you use one; we can give you a receipt for your insurer.",
+        "Please come ten minutes early on your first visit.",
+    ],
+    "first_visit": [
+        (
+            "A short welcome",
+            "We greet you at the desk, offer you water and go through a one-page health form "
+            "together.",
+        ),
+        (
+            "A talk about where it hurts",
+            "Your therapist asks what brings you in, what makes it worse, and what you want to "
+            "be able to do again. We check for anything that means massage should wait.",
+        ),
+        (
+            "Your session",
+            "Your therapist leaves the room while you get comfortable on the table. We check "
+            "in about pressure throughout, and you can ask us to change or stop anything.",
+        ),
+        (
+            "Afterwards",
+            "One or two simple stretches for home, a glass of water, and time to book again "
+            "only if you want to.",
+        ),
+    ],
+}
+
+# Reviews of completed demo sessions: (therapist slug, rating, comment, the clinic's reply).
+# The last one waits for the owner in the back office.
+REVIEWS = [
+    (
+        "maren-ostby",
+        5,
+        "I came in barely able to sit through a drive. Maren listened for a long time before "
+        "starting, and by the end of the session the pain down my leg had eased for the first "
+        "time in weeks. The stretches she showed me actually fit into my day.",
+        "",
+    ),
+    (
+        "luis-echeverria",
+        5,
+        "Luis explained what was going on with my hip in plain words and worked firmly but "
+        "never past what I could take. Evening appointments are a lifesaver for me.",
+        "Thank you! See you on a Thursday evening soon.",
+    ),
+    (
+        "hannah-kowalski",
+        5,
+        "First massage ever and I was nervous. Hannah checked in about pressure without making "
+        "it awkward, and my headaches have been much better since.",
+        "",
+    ),
+    (
+        "maren-ostby",
+        4,
+        "Very calm, clean room and a thorough session for my lower back. Parking behind the "
+        "building was easy. I only wish there were more early morning times.",
+        "Thank you for the kind words. We have added earlier Monday slots since your visit.",
+    ),
+    (
+        "hannah-kowalski",
+        4,
+        "My shoulders feel looser than they have in months. Gentle but precise, as promised.",
+        "",
+    ),
+    (
+        "luis-echeverria",
+        5,
+        "Straightforward, friendly and effective. My sciatica flare-up settled within two visits.",
+        "",
+    ),
+]
+
 # Two treatment rooms for three therapists: on a busy afternoon the rooms, not the team, set
 # how many sessions can run at once.
 ROOMS = [

@@ -4,7 +4,7 @@ before output."""
 import logging
 import re
 
-SECRET_PATHS = re.compile(r"(/bookings/|/calendar/|/my/sign-in/)[A-Za-z0-9_\-:]{16,}")
+SECRET_PATHS = re.compile(r"(/bookings/|/calendar/|/my/sign-in/|/reviews/)[A-Za-z0-9_\-:]{16,}")
 
 
 def redact(text: str) -> str:

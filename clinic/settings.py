@@ -279,6 +279,9 @@ CLINIC = {
     "phone": "(406) 555-0142",
     "phone_e164": "+14065550142",
     "email": "hello@rimrockmassage.example",
+    # For the visit page's map links (the map itself is our own drawing, no tiles).
+    "latitude": 45.78395,
+    "longitude": -108.50467,
     "opening_hours": [
         (_("Monday – Friday"), "8:00 am – 7:00 pm", "Mo-Fr 08:00-19:00"),
         (_("Saturday"), "9:00 am – 1:00 pm", "Sa 09:00-13:00"),

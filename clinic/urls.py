@@ -8,12 +8,13 @@ from django.urls import include, path
 
 from articles.sitemaps import sitemaps
 
-from . import views
+from . import views, visit
 from .cache import cached_page
 from .ratelimit import rate_limited
 
 urlpatterns = [
     path("", cached_page(views.home), name="home"),
+    path("visit/", cached_page(visit.visit), name="visit"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", cached_page(views.robots_txt), name="robots_txt"),
     path(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from articles.models import Article
 from bookings.jobs import worker_health
-from bookings.models import Service, Therapist
+from bookings.models import ClinicPhoto, Review, Service, Therapist
 from bookings.outbox import outbox_health
 
 from .seo import json_ld
@@ -21,6 +21,7 @@ def local_business_jsonld() -> str:
     data = {
         "@context": "https://schema.org",
         "@type": "HealthAndBeautyBusiness",
+        "@id": settings.SITE_URL + "/#clinic",
         "additionalType": "https://schema.org/MassageTherapy",
         "name": clinic["name"],
         "url": settings.SITE_URL + "/",
@@ -34,6 +35,12 @@ def local_business_jsonld() -> str:
             "postalCode": clinic["postal_code"],
             "addressCountry": clinic["country"],
         },
+        "geo": {
+            "@type": "GeoCoordinates",
+            "latitude": clinic["latitude"],
+            "longitude": clinic["longitude"],
+        },
+        "hasMap": settings.SITE_URL + reverse("visit"),
         "openingHours": [spec for _, _, spec in clinic["opening_hours"] if spec],
     }
     return json_ld(data)
@@ -42,9 +49,16 @@ def local_business_jsonld() -> str:
 @require_GET
 def home(request):
     services = Service.objects.active()
+    reviews = Review.objects.published()
     context = {
         "services": services,
-        "therapists": Therapist.objects.active().prefetch_related("services"),
+        "therapists": Therapist.objects.active()
+        .with_ratings()
+        .select_related("headshot")
+        .prefetch_related("services"),
+        "reviews": reviews.select_related("therapist")[:3],
+        "review_summary": reviews.summary(),
+        "photos": ClinicPhoto.objects.filter(active=True, on_home_page=True)[:3],
         "articles": Article.objects.published(timezone.now()).select_related("category")[:3],
         "jsonld": local_business_jsonld(),
         "canonical_url": settings.SITE_URL + reverse("home"),
@@ -107,6 +121,7 @@ def robots_txt(request):
         "Disallow: /api/",
         "Disallow: /calendar/",
         "Disallow: /my/",
+        "Disallow: /reviews/",
         f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

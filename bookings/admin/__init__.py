@@ -6,7 +6,8 @@
 - `actions` and `export`: the booking list's actions and the CSV export;
 - `calendar_link`: a therapist's private calendar address;
 - `privacy`: clients' erasure requests, for the owner alone;
-- `waitlist`: the waitlist, its offers, offering a free time, and what it refilled.
+- `waitlist`: the waitlist, its offers, offering a free time, and what it refilled;
+- `media`: headshots and the clinic's photos; `reviews`: moderating clients' reviews.
 
 The owner (superuser) and the front desk see everything; a therapist sees only their own
 profile, hours, time off, bookings and the clients they have had bookings with. The rule is
@@ -21,7 +22,9 @@ from . import (  # noqa: F401  (registration)
     bookings,
     catalogue,
     clients,
+    media,
     privacy,
+    reviews,
     rooms,
     schedules,
     therapists,

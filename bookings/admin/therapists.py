@@ -18,6 +18,7 @@ from ..schedules import find_slots
 from ..times import admin_clock, clinic_tz, zone_name
 from . import calendar_link
 from .base import ScopedAdmin, sees_everything
+from .media import HeadshotInline
 from .schedules import (
     TimeOffInline,
     WorkingHoursInline,
@@ -33,7 +34,7 @@ class TherapistAdmin(ScopedAdmin):
     search_fields = ["name", "email"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["services", "preferred_rooms"]
-    inlines = [WorkingHoursInline, TimeOffInline]
+    inlines = [HeadshotInline, WorkingHoursInline, TimeOffInline]
     actions = ["new_calendar_addresses"]
     # What only the front desk and the owner change on a therapist.
     front_desk_fields = ["user", "slug", "services", "preferred_rooms", "active", "order"]

@@ -2,9 +2,11 @@
 
 from .bookings import Booking, BookingChange, Client, Series, normal_email, normal_name
 from .catalogue import Service, Therapist
+from .media import ClinicPhoto, Headshot
 from .outbox import OutboxEmail, PeriodicJob
 from .privacy import ErasureRequest, SignInLink
 from .querysets import FRONT_DESK_GROUP, THERAPIST_GROUP, StaffScope, staff_scope
+from .reviews import Review, ReviewOptOut, ReviewRequest
 from .rooms import Room, RoomClosure, RoomFeature
 from .schedules import BookingPolicy, Closure, Period, TimeOff, WorkingHours
 from .tokens import REFERENCE_ALPHABET, new_manage_token, new_reference
@@ -18,12 +20,17 @@ __all__ = [
     "BookingChange",
     "BookingPolicy",
     "Client",
+    "ClinicPhoto",
     "Closure",
     "ErasureRequest",
+    "Headshot",
     "OutboxEmail",
     "PartOfDay",
     "Period",
     "PeriodicJob",
+    "Review",
+    "ReviewOptOut",
+    "ReviewRequest",
     "Room",
     "RoomClosure",
     "RoomFeature",

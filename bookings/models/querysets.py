@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Count, Max, Q
+from django.db.models import Avg, Count, Max, Q
 
 if TYPE_CHECKING:
     from .models import Therapist
@@ -79,6 +79,14 @@ class TherapistQuerySet(models.QuerySet):
 
     def offering(self, service):
         return self.active().filter(services=service)
+
+    def with_ratings(self):
+        """Each therapist's published reviews as `review_count` and `review_average`."""
+        published = Q(reviews__status="published")
+        return self.annotate(
+            review_count=Count("reviews", filter=published),
+            review_average=Avg("reviews__rating", filter=published),
+        )
 
     def visible_to(self, user):
         """Every therapist for the front desk and the owner; a therapist only themselves."""

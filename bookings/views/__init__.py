@@ -11,6 +11,7 @@ from .catalogue import (
 )
 from .my import my_bookings, my_link_sent, my_resend, my_sign_in, my_sign_out
 from .privacy import my_data, my_data_json, my_erasure
+from .reviews import review, review_unsubscribe
 from .self_service import (
     booking_ics,
     cancel,
@@ -44,6 +45,8 @@ __all__ = [
     "my_sign_out",
     "reschedule",
     "reschedule_confirm",
+    "review",
+    "review_unsubscribe",
     "waitlist_entry",
     "waitlist_join",
     "waitlist_offer",

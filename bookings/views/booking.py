@@ -193,10 +193,10 @@ def _book(request, context: dict, *, now: datetime, policy: BookingPolicy):
         return render(request, "bookings/confirm.html", context, status=error.status)
     _remember(request, context["slot_key"], booking)
     if not getattr(booking, "repeated", False):
-        # Only the outbox row exists yet: a worker sends it in a moment.
+        # Only the outbox row exists yet: a worker sends it in a moment. The page's heading
+        # says it is booked, so the banner says only where the confirmation goes.
         messages.success(
             request,
-            _("Your session is booked. Your confirmation is on its way to %(email)s.")
-            % {"email": booking.email},
+            _("Your confirmation is on its way to %(email)s.") % {"email": booking.email},
         )
     return HttpResponseRedirect(booking.manage_path())

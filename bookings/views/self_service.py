@@ -37,15 +37,13 @@ def _booking(token: str) -> Booking:
 def _on_its_way(change: str, booking: Booking) -> str:
     """What was done, and where its email is going: written, not yet sent (the outbox)."""
     if change == "cancelled":
-        done, note = (
-            _("Your booking is cancelled."),
-            _("Our confirmation is on its way to %(email)s."),
-        )
+        # The page's heading says it is cancelled: the banner does not say it again.
+        done, note = "", _("Our confirmation of the cancellation is on its way to %(email)s.")
     else:
         done, note = _("Your booking has moved."), _("The new time is on its way to %(email)s.")
-    if not booking.email:
-        return done  # booked by phone without an email: nothing is sent
-    return f"{done} {note % {'email': booking.email}}"
+    if not booking.email:  # booked by phone without an email: nothing is sent
+        return done or _("No email is sent: this booking has no email address.")
+    return f"{done} {note % {'email': booking.email}}".strip()
 
 
 def _manage_context(booking: Booking, now: datetime, policy: BookingPolicy) -> dict:
