@@ -41,10 +41,7 @@ def picker_context(
     tz = clinic_tz()
     today = form.today
     last_day = (now + policy.horizon).astimezone(tz).date()
-    # With their headshots: the therapist choices show faces.
-    offering = list(
-        therapists_with_hours(Therapist.objects.offering(service).select_related("headshot"))
-    )
+    offering = _offering(service)
 
     def slots(first: date, last: date) -> list[availability.Slot]:
         return find_slots(
@@ -85,6 +82,13 @@ def picker_context(
         "time_zone": tz,
         "policy": policy,
     }
+
+
+def _offering(service: Service) -> list[Therapist]:
+    """Who offers the service, with their hours and headshots (the choices show faces)."""
+    return list(
+        therapists_with_hours(Therapist.objects.offering(service).select_related("headshot"))
+    )
 
 
 def _days(monday, by_day, offering, therapist, *, today, last_day) -> list[Day]:
