@@ -114,7 +114,7 @@ def healthz(request):
 @require_GET
 def robots_txt(request):
     # The admin is not listed (that would reveal a custom DJANGO_ADMIN_URL); its pages carry
-    # noindex, as do the booking steps after /book/.
+    # noindex; the booking steps name their service page as canonical.
     lines = [
         "User-agent: *",
         "Disallow: /bookings/",

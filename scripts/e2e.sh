@@ -24,3 +24,5 @@ E2E=1 .venv/bin/python -m pytest tests/e2e -q "$@"
 # The browser tests that live beside the code they check (marked e2e), in their own run:
 # each starts its own Playwright, which cannot share a process with tests/e2e's.
 E2E=1 .venv/bin/python -m pytest tests/bookings -m e2e -q
+# Lighthouse 12 on the production settings: the four scores per page, 0.95 or more each.
+bash scripts/lighthouse.sh

@@ -20,7 +20,14 @@ from django.utils import timezone
 
 from articles.models import Article, Category
 from bookings.demo import seed_clinic
-from bookings.models import Booking, BookingPolicy, Client, Service, Therapist
+from bookings.models import (
+    Booking,
+    BookingPolicy,
+    Client,
+    ReviewRequest,
+    Service,
+    Therapist,
+)
 from care.questions import RED_FLAGS, STEP_NAMES
 from clinic import views as clinic_views
 from tests.factories import make_booking
@@ -119,6 +126,9 @@ def public_pages(client, settings) -> dict[str, tuple[int, str]]:
     get("articles-category", category.get_absolute_url())
     get("article-detail", article.get_absolute_url())
 
+    get("visit", "/visit/")
+    review_pages(client, get, post)
+
     get("book", "/book/")
     get("book-service", f"/book/{service.slug}/")
     get("book-service-therapist", f"/book/{service.slug}/", therapist=therapist.slug)
@@ -183,6 +193,22 @@ def public_pages(client, settings) -> dict[str, tuple[int, str]]:
         response = view(request)
         pages[name] = (response.status_code, response.content.decode())
     return pages
+
+
+def review_pages(client, get, post) -> None:
+    """A review link of a completed session: the form, its errors, the thanks, a bad link and
+    the unsubscribe page."""
+    session = Booking.objects.filter(status=Booking.Status.COMPLETED, review__isnull=True).first()
+    request = ReviewRequest.objects.create(
+        booking=session, client=session.client, sent_at=timezone.now()
+    )
+    url = f"/reviews/{request.token}/"
+    get("review", url)
+    post("review-with-errors", url, {"rating": "9", "comment": ""}, status=400)
+    assert client.post(url, {"rating": "5", "comment": "Much better now."}).status_code == 302
+    get("review-thanks", url)
+    get("review-link-bad", "/reviews/not-a-link/", status=404)
+    get("review-unsubscribe", f"{url}unsubscribe/")
 
 
 def my_pages(client, capture) -> dict[str, tuple[int, str]]:
