@@ -139,7 +139,7 @@ def test_every_page_has_a_favicon_app_icons_and_a_link_to_the_visit_page(client)
         '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">',
         '<link rel="apple-touch-icon" href="/static/img/apple-touch-icon.png">',
         '<link rel="manifest" href="/static/site.webmanifest">',
-        '<a href="/visit/">Visit us</a>',
+        '<a href="/visit/">Visit</a>',
     ]:
         assert tag in content
 
