@@ -11,9 +11,10 @@ class BookingsConfig(AppConfig):
         from clinic.cache import refresh_free_times_when_saved, refresh_pages_when_saved
 
         # outbox_admin registers the outbox's admin when imported.
-        from . import models, outbox_admin, outbox_privacy, waitlist_privacy  # noqa: F401
+        from . import models, outbox_admin, outbox_privacy, reviews, waitlist_privacy  # noqa: F401
 
-        # The outbox and the waitlist in each person's export and erasure.
+        # The outbox and the waitlist in each person's export and erasure (reviews register
+        # theirs when imported).
         outbox_privacy.register_section()
         waitlist_privacy.register_section()
 

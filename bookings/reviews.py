@@ -21,6 +21,7 @@ from clinic.cache import bump_content_version
 
 from .models import Booking, Client, Review, ReviewOptOut, ReviewRequest, normal_email
 from .notifications import _send
+from .privacy import PrivacySection, register
 from .times import client_when
 
 ASK_AFTER = timedelta(days=3)  # a few days after the session, once the soreness has settled
@@ -196,3 +197,42 @@ def reviews_set_status(*, reviews, status: str, now: datetime) -> int:
         if count:
             bump_content_version()  # updates send no post_save
     return count
+
+
+def export_reviews(people: list[Client]) -> dict[int, list[dict]]:
+    """Each person's reviews, as they wrote them and as the website shows them."""
+    data: dict[int, list[dict]] = {}
+    reviews = Review.objects.filter(booking__client__in=people).select_related("booking")
+    for review in reviews.order_by("created_at"):
+        data.setdefault(review.booking.client_id, []).append(
+            {
+                _("session"): review.booking.reference,
+                _("written"): review.created_at,
+                _("rating"): review.rating,
+                _("comment"): review.comment,
+                _("shown as"): review.display_name,
+                _("status"): review.get_status_display(),
+                _("reply from the clinic"): review.reply,
+            }
+        )
+    return data
+
+
+def erase_reviews(*, people: list[Client], by, now: datetime) -> int:
+    """Take each person's reviews off the website for good and blank what they wrote, their
+    name and the reply; the rating stays, hidden, in the clinic's own records."""
+    reviews = Review.objects.filter(booking__client__in=people)
+    count = reviews.update(comment="", display_name="", reply="", status=Review.Status.HIDDEN)
+    if count:
+        bump_content_version()
+    return count
+
+
+register(
+    PrivacySection(
+        key="reviews",
+        title=gettext_lazy("Reviews"),
+        export=export_reviews,
+        erase=erase_reviews,
+    )
+)

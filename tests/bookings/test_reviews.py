@@ -2,6 +2,7 @@
 private link, and the owner's moderation, as clients and the owner see them."""
 
 import html
+import itertools
 import re
 import threading
 from datetime import timedelta
@@ -27,13 +28,18 @@ def clinic(policy):
     return service, maren
 
 
+_slots = itertools.count()
+
+
 def completed(clinic, *, days_ago=4, client=None, status=Booking.Status.COMPLETED):
+    """A session `days_ago` days back, two hours after the previous one made (so that no two
+    sessions of the therapist overlap)."""
     service, therapist = clinic
     return make_booking(
         therapist=therapist,
         service=service,
         client=client or make_client(name="Ruth Andersen"),
-        start=NOW - timedelta(days=days_ago),
+        start=NOW - timedelta(days=days_ago) + timedelta(hours=2 * (next(_slots) % 8)),
         status=status,
     )
 
@@ -117,7 +123,7 @@ def test_two_runs_at_once_send_each_request_exactly_once(policy):
             therapist=therapist,
             service=service,
             client=make_client(name=f"Client {number}"),
-            start=NOW - timedelta(days=4, hours=number),
+            start=NOW - timedelta(days=4, hours=2 * number),
             status=Booking.Status.COMPLETED,
         )
     runs = 4
@@ -323,3 +329,20 @@ def test_a_therapist_reads_only_their_own_reviews(client, clinic, django_user_mo
         reverse("admin:bookings_review_changelist"),
         {"action": "publish", "_selected_action": [mine.pk]},
     ).status_code in {200, 403}
+
+
+def test_a_clients_reviews_are_in_their_data_export_and_go_with_erasure(client, clinic):
+    from bookings.privacy import sections
+
+    review = make_review(clinic, rating=5, name="Ada Lind")
+    (section,) = [s for s in sections() if s.key == "reviews"]
+    person = review.booking.client
+    exported = section.export([person])[person.pk]
+    assert exported[0]["comment"] == "Review by Ada Lind" and exported[0]["rating"] == 5
+    assert "Review by Ada Lind" in text(client.get("/"))
+
+    owner = get_user_model().objects.create_superuser("owner", "owner@example.com", "x")
+    assert section.erase(people=[person], by=owner, now=NOW) == 1
+    review.refresh_from_db()
+    assert (review.comment, review.display_name, review.status) == ("", "", "hidden")
+    assert "Review by Ada Lind" not in text(client.get("/"))
