@@ -137,8 +137,9 @@ def google_calendar_url(booking: Booking) -> str:
     return "https://calendar.google.com/calendar/render?" + urlencode(params)
 
 
-# Emails that carry a secret link: their text is hidden in the admin and erased once sent.
-PRIVATE_TEMPLATES = {"my_sign_in"}
+# Emails that carry a secret link (signing in, reviewing a session): their text is hidden in
+# the admin and erased once sent.
+PRIVATE_TEMPLATES = {"my_sign_in", "review_request"}
 
 
 def _send(template: str, subject: str, to: str, context: dict, *, ics: bytes | None = None) -> None:

@@ -98,7 +98,8 @@ def _claim(client_id: int, booking_id: int, now: datetime) -> ReviewRequest | No
         request = ReviewRequest.objects.create(
             booking_id=booking_id, client_id=client_id, sent_at=now
         )
-        transaction.on_commit(lambda: review_request_email(request))
+        # Written to the outbox with the claim: the email exists if and only if the claim does.
+        review_request_email(request)
     return request
 
 
@@ -107,7 +108,8 @@ def reviews_request_send(*, now: datetime) -> int:
 
     Once per client in ASK_EVERY, never an address that opted out, never a session twice.
     Idempotent and safe to run on several servers at once: each request is claimed under the
-    client's row lock and committed before its email goes out. Returns how many were sent.
+    client's row lock, its email written to the outbox in the same transaction (a worker
+    sends it after commit). Returns how many were asked.
     """
     sent = 0
     seen = set()

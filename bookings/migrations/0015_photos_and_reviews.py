@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0011_my_bookings_privacy'),
+        ('bookings', '0014_waitlist'),
     ]
 
     operations = [
