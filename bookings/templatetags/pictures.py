@@ -52,7 +52,10 @@ def face(therapist, *, size=96, sizes=None, lazy=True):
 
 
 @register.inclusion_tag("includes/_stars.html")
-def stars(rating, *, average=False):
-    """Five stars for a rating (an average is rounded to the nearest star), read out as text."""
-    filled = round(float(rating))
-    return {"rating": rating, "filled": "★" * filled, "empty": "☆" * (5 - filled)}
+def stars(rating):
+    """Five stars for a rating (an average is rounded to the nearest star), read out as text
+    ("4.7 out of 5")."""
+    value = round(float(rating), 1)
+    filled = int(value + 0.5)
+    spoken = f"{value:.1f}".removesuffix(".0")
+    return {"rating": spoken, "filled": "★" * filled, "empty": "☆" * (5 - filled)}

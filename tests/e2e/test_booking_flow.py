@@ -49,7 +49,7 @@ def test_book_from_an_article_cancel_then_book_and_move(page: Page, shoot, clini
 
     # The confirmation: the private booking page.
     expect(page.get_by_role("heading", level=1)).to_have_text("Your session is booked")
-    expect(page.get_by_role("status").first).to_contain_text("We have emailed your confirmation")
+    expect(page.get_by_role("status").first).to_contain_text("Your confirmation is on its way")
     booking = booking_on(page)
     assert booking.status == Booking.Status.CONFIRMED
     assert booking.start == start and booking.service == service
