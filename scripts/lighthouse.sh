@@ -30,6 +30,8 @@ export PORT="$port" SITE_URL="http://127.0.0.1:$port"
 export DATABASE_URL="sqlite:///$work/lighthouse.sqlite3"
 export DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_ALLOWED_HOSTS=127.0.0.1
 export DJANGO_SECRET_KEY="lighthouse-only-$(date +%s%N)-not-a-production-secret"
+# A throwaway key for the scratch copy's health records (the demo seeds some).
+export CARE_ENCRYPTION_KEYS="$("$PYTHON" manage.py care_new_key)"
 export WEB_CONCURRENCY=2
 
 "$PYTHON" manage.py migrate --noinput --verbosity 0
