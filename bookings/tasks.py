@@ -11,7 +11,7 @@ from django.apps import apps
 from django.utils import timezone
 from django_tasks import task
 
-from . import jobs, outbox, reminders, waitlist
+from . import jobs, outbox, reminders, reviews, waitlist
 
 # Finished task results kept for looking into problems; older ones are deleted.
 KEEP_TASK_RESULTS = timedelta(days=1)
@@ -33,6 +33,12 @@ def sweep_outbox() -> int:
 def send_due_reminders() -> int:
     """Write each due reminder to the outbox, once per booking."""
     return reminders.reminders_send(now=timezone.now())
+
+
+@task()
+def send_review_requests() -> int:
+    """Ask clients about a completed session a few days on (bookings/reviews.py), once each."""
+    return reviews.reviews_request_send(now=timezone.now())
 
 
 @task()

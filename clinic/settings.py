@@ -188,6 +188,7 @@ PERIODIC_JOBS = {
     "articles-live": ("articles.tasks.refresh_published_pages", 30),
     "prune-task-results": ("bookings.tasks.prune_task_results", 3600),
     "aftercare": ("care.tasks.send_aftercare", 900),
+    "review-requests": ("bookings.tasks.send_review_requests", 3600),
 }
 # How often a worker's clock looks for due periodic jobs.
 JOBS_TICK_SECONDS = float(os.environ.get("JOBS_TICK_SECONDS", "5"))

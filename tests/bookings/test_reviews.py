@@ -162,6 +162,19 @@ def test_the_command_sends_the_requests(clinic, django_capture_on_commit_callbac
     assert len(mail.outbox) == 1
 
 
+def test_the_workers_send_the_requests_as_a_periodic_job(
+    clinic, settings, django_capture_on_commit_callbacks
+):
+    from bookings.tasks import send_review_requests
+
+    path, seconds = settings.PERIODIC_JOBS["review-requests"]
+    assert path == "bookings.tasks.send_review_requests" and seconds <= 3600
+    completed(clinic, days_ago=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_review_requests.enqueue()
+    assert len(mail.outbox) == 1
+
+
 @pytest.fixture
 def asked(clinic, django_capture_on_commit_callbacks):
     session = completed(clinic, days_ago=4)
