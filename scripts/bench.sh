@@ -33,6 +33,8 @@ export BENCH_LOG_DIR="$PWD/$out"
 export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')}"
 # Production settings; the bench view exists only with CLINIC_BENCH=1.
 export DJANGO_DEBUG=0 CLINIC_BENCH=1
+# A throwaway key for the demo's health records: the benchmark's databases are thrown away too.
+export CARE_ENCRYPTION_KEYS="${CARE_ENCRYPTION_KEYS:-$(DJANGO_DEBUG=1 "$PYTHON" manage.py care_new_key)}"
 unset EMAIL_HOST REDIS_URL
 
 tmp="$(mktemp -d)"
