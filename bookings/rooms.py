@@ -13,29 +13,30 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.db.models import Exists, OuterRef
+
 from . import availability
 from .models import Booking, Room, RoomClosure, Service, Therapist
 
 
 def suitable_rooms(service: Service) -> list[Room] | None:
     """The active rooms that have every feature `service` needs, in the clinic's order; None
-    when the clinic books no rooms at all. Two queries (three when the service needs any)."""
-    rooms = list(Room.objects.active().only("pk", "slug", "name", "order"))
+    when the clinic books no rooms at all. One query: a room is left out when one of the
+    service's needs is missing from its features."""
+    has_it = Room.features.through.objects.filter(
+        room=OuterRef(OuterRef("pk")), roomfeature=OuterRef("roomfeature")
+    )
+    missing = Service.required_features.through.objects.filter(service=service).exclude(
+        Exists(has_it)
+    )
+    rooms = list(
+        Room.objects.active()
+        .annotate(unsuitable=Exists(missing))
+        .only("pk", "slug", "name", "order")
+    )
     if not rooms:
         return None
-    needs = set(
-        Service.required_features.through.objects.filter(service=service).values_list(
-            "roomfeature_id", flat=True
-        )
-    )
-    if not needs:
-        return rooms
-    has: dict[int, set[int]] = defaultdict(set)
-    for room_id, feature_id in Room.features.through.objects.filter(
-        room__in=rooms, roomfeature__in=needs
-    ).values_list("room_id", "roomfeature_id"):
-        has[room_id].add(feature_id)
-    return [room for room in rooms if needs <= has[room.pk]]
+    return [room for room in rooms if not room.unsuitable]
 
 
 def room_schedules(

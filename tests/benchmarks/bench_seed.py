@@ -14,6 +14,7 @@ import random
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from bookings import availability
 from bookings.demo import seed_clinic
@@ -43,14 +44,35 @@ EXTRA_THERAPISTS = [
 ]
 
 
+def _delete_all(model) -> None:
+    """Delete every row of `model`, and first whatever protects them from deletion."""
+    while True:
+        try:
+            model.objects.all().delete()
+            return
+        except ProtectedError as error:
+            for row in error.protected_objects:
+                _delete_row(row)
+
+
+def _delete_row(row) -> None:
+    try:
+        row.delete()
+    except ProtectedError as error:
+        for other in error.protected_objects:
+            _delete_row(other)
+        row.delete()
+
+
 @transaction.atomic
 def seed_bench_clinic(*, now: datetime) -> dict:
     """Seed an empty database; returns the rows the benchmark requests."""
     if Booking.objects.exists() or Therapist.objects.exists():
         raise SystemExit("bench: the database is not empty; the benchmark needs a fresh one.")
     seed_clinic(now=now)
-    # The demo's sample week is replaced by a busier, evenly spread diary.
-    Booking.objects.all().delete()
+    # The demo's sample week is replaced by a busier, evenly spread diary (with what refers to
+    # its bookings: reviews, health records).
+    _delete_all(Booking)
 
     services = list(Service.objects.active())
     for spec in EXTRA_THERAPISTS:
