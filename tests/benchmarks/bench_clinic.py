@@ -49,7 +49,9 @@ PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 AVAILABILITY_DAYS = 30
 ROOMS_MAX_RATIO = 1.5
 AVAILABILITY_RUNS = 11
-AVAILABILITY_MAX_QUERIES = 6
+# Constant whatever the days and therapists: policy, therapists, hours, time off, closures,
+# bookings, and the rooms (suitable rooms, room closures, preferred rooms).
+AVAILABILITY_MAX_QUERIES = 9
 AVAILABILITY_MAX_MS = 30.0
 PAGE_RUNS = 15
 
