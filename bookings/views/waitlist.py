@@ -18,11 +18,12 @@ from django.views.decorators.http import require_http_methods
 from clinic.ratelimit import rate_limited
 
 from .. import waitlist
-from ..forms import ANY, SlotForm, WaitlistForm
+from ..forms import ANY, SlotForm
 from ..models import BookingPolicy, Service, WaitlistEntry, WaitlistOffer
 from ..refusals import BookingError
 from ..schedules import nearest_slots, slot_problem
 from ..times import clinic_tz
+from ..waitlist_forms import WaitlistForm
 
 ALL_PARTS = ["morning", "afternoon", "evening"]
 
