@@ -1,4 +1,4 @@
-"""The waitlist: joining, offers when time frees up, and claiming an offer.
+"""The waitlist: joining, and offers when time frees up (claiming: `waitlist_claims`).
 
 Offers go to the entries a free time suits, in the order they joined, at most
 `waitlist_offers_at_once` at a time; each stays open for the policy's minutes and never past
@@ -20,12 +20,10 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from . import notifications, services
+from . import notifications
 from .models import (
     Booking,
-    BookingChange,
     BookingPolicy,
     Service,
     Therapist,
@@ -34,37 +32,21 @@ from .models import (
 )
 from .refusals import BookingError
 from .schedules import bookable_therapists, check_slot, find_slots, therapists_with_hours
-from .times import admin_time, clinic_tz
+from .times import clinic_tz
+
+# Claiming lives in waitlist_claims; the waitlist's callers find it here too.
+from .waitlist_claims import (  # noqa: F401
+    OFFER_REFUSALS,
+    OfferClosed,
+    offer_refusal,
+    waitlist_claim,
+)
 
 # An offer open for less than this is no use to anyone: such a time is not offered.
 MIN_OPEN = timedelta(minutes=5)
 # The sweep looks again at times freed or offered this recently.
 RECENT = timedelta(days=1)
 BATCH = 100
-
-OFFER_REFUSALS = {
-    "expired": gettext_lazy(
-        "Sorry, this offer has expired and the time has been offered to the next person on "
-        "the waitlist. You are still on the list, and we will email you when another time "
-        "frees up."
-    ),
-    "taken": gettext_lazy(
-        "Sorry, someone else claimed this time a moment before you. You are still on the "
-        "waitlist, and we will email you when another time frees up."
-    ),
-    "withdrawn": gettext_lazy("This offer is no longer open: you have left the waitlist."),
-}
-
-
-class OfferClosed(BookingError):
-    """An offer that can no longer be claimed: expired, taken, or withdrawn."""
-
-    def __init__(self, code: str):
-        super().__init__(str(OFFER_REFUSALS.get(code, OFFER_REFUSALS["taken"])), code)
-
-    @property
-    def status(self) -> int:
-        return 410 if self.code == "expired" else 409
 
 
 @dataclass(frozen=True)
@@ -339,88 +321,6 @@ def waitlist_sweep(*, now: datetime) -> int:
     for therapist_id, start, end in cancelled[:BATCH]:
         made += offer_freed_time(therapist_id=therapist_id, start=start, end=end, now=now)
     return made
-
-
-# --- Claiming -------------------------------------------------------------------------------
-
-
-def offer_refusal(offer: WaitlistOffer, *, now: datetime) -> str | None:
-    """Why this offer cannot be claimed now, as a code of OFFER_REFUSALS; None if it can."""
-    if offer.status == WaitlistOffer.Status.OPEN:
-        return "expired" if offer.expires_at <= now else None
-    if offer.status == WaitlistOffer.Status.CLAIMED:
-        return None
-    return offer.status
-
-
-def waitlist_claim(*, offer: WaitlistOffer, now: datetime) -> Booking:
-    """Book the offered time for the entry, through `services.booking_create` under its lock.
-
-    The first claim of a time wins; a later one raises OfferClosed("taken") and its entry
-    stays on the list. An expired offer raises OfferClosed("expired"). The same link sent
-    twice books once and returns the booking.
-    """
-    with transaction.atomic():
-        # The therapist's row first, as every booking locks it, then the offer's row, read
-        # afresh: two taps of one link take turns here, and claims of one time never deadlock.
-        list(Therapist.objects.select_for_update().filter(pk=offer.therapist_id).values_list("pk"))
-        offer = (
-            WaitlistOffer.objects.select_for_update(of=("self",))
-            .select_related("entry", "service", "therapist")
-            .get(pk=offer.pk)
-        )
-        if offer.status == WaitlistOffer.Status.CLAIMED and offer.booking_id:
-            return offer.booking
-        code = offer_refusal(offer, now=now)
-        if code is None:
-            try:
-                booking = _book(offer, now)
-            except BookingError:
-                code = "taken"  # booked a moment ago: online, by the front desk, or a claim
-            else:
-                _claimed(offer, booking, now)
-                return booking
-        if offer.status == WaitlistOffer.Status.OPEN:
-            offer.status, offer.closed_at = code, now
-            offer.save(update_fields=["status", "closed_at"])
-    raise OfferClosed(code)
-
-
-def _book(offer: WaitlistOffer, now: datetime) -> Booking:
-    entry = offer.entry
-    return services.booking_create(
-        service=offer.service,
-        therapist=offer.therapist,
-        start=offer.start,
-        name=entry.name,
-        email=entry.email,
-        phone=entry.phone,
-        now=now,
-        form_key=f"waitlist-{offer.pk}",
-    )
-
-
-def _claimed(offer: WaitlistOffer, booking: Booking, now: datetime) -> None:
-    """The offer booked: its entry leaves the list, its other offers and the other offers of
-    this time close."""
-    offer.status, offer.booking, offer.closed_at = WaitlistOffer.Status.CLAIMED, booking, now
-    offer.save(update_fields=["status", "booking", "closed_at"])
-    WaitlistEntry.objects.filter(pk=offer.entry_id).update(
-        status=WaitlistEntry.Status.BOOKED, booking=booking, closed_at=now
-    )
-    WaitlistOffer.objects.open().filter(entry_id=offer.entry_id).update(
-        status=WaitlistOffer.Status.WITHDRAWN, closed_at=now
-    )
-    WaitlistOffer.objects.open().for_slot(offer.service, offer.therapist, offer.start).update(
-        status=WaitlistOffer.Status.TAKEN, closed_at=now
-    )
-    BookingChange.objects.create(
-        booking=booking,
-        actor=BookingChange.Actor.CLIENT,
-        at=now,
-        action=_("Claimed from the waitlist (offered %(when)s)")
-        % {"when": admin_time(offer.offered_at)},
-    )
 
 
 # --- For the owner --------------------------------------------------------------------------
