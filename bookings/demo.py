@@ -16,6 +16,7 @@ from django.db import transaction
 from clinic import demo_content
 
 from . import availability
+from .demo_calendar import seed_closures, seed_rooms
 from .models import (
     FRONT_DESK_GROUP,
     THERAPIST_GROUP,
@@ -26,7 +27,6 @@ from .models import (
     Review,
     ReviewRequest,
     Room,
-    RoomFeature,
     Service,
     Therapist,
     TimeOff,
@@ -122,9 +122,9 @@ def seed_clinic(*, now: datetime) -> dict:
         authors = {OWNER: _seed_office(created, groups)}
         authors.update(_seed_team(created, groups, services))
         if not Closure.objects.exists():
-            _seed_closures(now)
+            seed_closures(now)
         if not Room.objects.exists():
-            _seed_rooms()
+            seed_rooms()
         if not Booking.objects.exists():
             created["bookings"] = _seed_bookings(now=now)
         if not Review.objects.exists():
@@ -244,45 +244,6 @@ def _seed_team(created: dict, groups: dict[str, Group], services: dict[str, Serv
                 for start, end in intervals
             )
     return users
-
-
-def _seed_rooms() -> None:
-    """Two treatment rooms for three therapists, so rooms really limit the day."""
-    features = {
-        name: RoomFeature.objects.get_or_create(name=name)[0]
-        for spec in demo_content.ROOMS
-        for name in spec["features"]
-    }
-    for order, spec in enumerate(demo_content.ROOMS):
-        room = Room.objects.create(name=spec["name"], slug=spec["slug"], order=order)
-        room.features.set([features[name] for name in spec["features"]])
-        for therapist in Therapist.objects.filter(slug__in=spec["preferred_by"]):
-            therapist.preferred_rooms.add(room)
-
-
-def _thanksgiving(year: int) -> date:
-    first = date(year, 11, 1)
-    return first + timedelta(days=(3 - first.weekday()) % 7 + 21)  # the fourth Thursday
-
-
-HOLIDAYS = [
-    ("Thanksgiving Day", _thanksgiving),
-    ("Christmas Day", lambda year: date(year, 12, 25)),
-    ("New Year's Day", lambda year: date(year, 1, 1)),
-    ("Independence Day", lambda year: date(year, 7, 4)),
-]
-
-
-def _seed_closures(now: datetime) -> None:
-    """The next occurrence of each holiday the clinic closes for."""
-    tz = clinic_tz()
-    today = now.astimezone(tz).date()
-    for reason, on in HOLIDAYS:
-        holiday = on(today.year)
-        if holiday < today:
-            holiday = on(today.year + 1)
-        start = datetime.combine(holiday, time.min, tzinfo=tz)
-        Closure.objects.create(start=start, end=start + timedelta(days=1), reason=reason)
 
 
 def _seed_bookings(*, now: datetime) -> int:
