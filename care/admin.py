@@ -15,14 +15,14 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from bookings.models import Booking, staff_scope
-from bookings.times import clinic_tz
+from bookings.times import admin_time
 
 from . import services
 from .forms import ReviewForm
@@ -35,10 +35,6 @@ from .models import (
     SessionIntake,
 )
 from .summary import intake_summary
-
-
-def clinic_time(moment, fmt: str = r"D M j, Y, g:i A T") -> str:
-    return dateformat.format(moment.astimezone(clinic_tz()), fmt) if moment else ""
 
 
 def state_text(state: str, outcome: str | None) -> str:
@@ -132,7 +128,7 @@ class IntakeAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("submitted"), ordering="submitted_at")
     def submitted(self, obj):
-        return clinic_time(obj.submitted_at)
+        return admin_time(obj.submitted_at)
 
     @admin.display(description=_("state"))
     def state(self, obj):
@@ -187,7 +183,7 @@ class IntakeAdmin(admin.ModelAdmin):
                 if request.user.is_superuser
                 else None
             ),
-            "submitted": clinic_time(intake.submitted_at),
+            "submitted": admin_time(intake.submitted_at),
         }
         return TemplateResponse(
             request,
@@ -297,7 +293,7 @@ class SessionIntakeAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("start (clinic time)"), ordering="start")
     def when(self, obj):
-        return clinic_time(obj.start)
+        return admin_time(obj.start)
 
     @admin.display(description=_("health form"))
     def form_state(self, obj):
@@ -351,7 +347,7 @@ class IntakeAccessAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("when (clinic time)"), ordering="at")
     def when(self, obj):
-        return clinic_time(obj.at)
+        return admin_time(obj.at)
 
     @admin.display(description=_("what"))
     def what(self, obj):

@@ -28,9 +28,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from bookings.models import Booking, Client, staff_scope
+from bookings.times import admin_time
 
 from . import notes, progress
-from .admin import clinic_time
 from .models import Outcome, TreatmentNote, UnsignedSession, may_read
 from .note_forms import AddendumForm, NoteForm, note_initial
 from .note_templates import TECHNIQUES
@@ -50,7 +50,7 @@ def note_state(note: TreatmentNote | None) -> str:
     if note.locked:
         return str(
             _("Signed by %(name)s, %(when)s")
-            % {"name": note.signed_name, "when": clinic_time(note.signed_at)}
+            % {"name": note.signed_name, "when": admin_time(note.signed_at)}
         )
     return str(_("Draft"))
 
@@ -92,7 +92,7 @@ class TreatmentNoteAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("start (clinic time)"), ordering="booking__start")
     def when(self, obj):
-        return clinic_time(obj.booking.start)
+        return admin_time(obj.booking.start)
 
     @admin.display(description=_("state"))
     def state(self, obj):
@@ -276,7 +276,7 @@ def _note_render(request, model_admin, booking, note, *, form=None, addendum=Non
         "activities": activities,
         "techniques": [dict(TECHNIQUES).get(c, c) for c in note.techniques] if note else [],
         "pain_before": before.score if before else None,
-        "when": clinic_time(booking.start),
+        "when": admin_time(booking.start),
         "progress_url": reverse("admin:care_treatmentnote_progress", args=[booking.client_id]),
     }
     return TemplateResponse(request, "admin/care/treatmentnote/note.html", context, status=status)
@@ -319,4 +319,4 @@ class UnsignedSessionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("start (clinic time)"), ordering="start")
     def when(self, obj):
-        return clinic_time(obj.start)
+        return admin_time(obj.start)
