@@ -30,6 +30,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 VERSION_KEY = "content-version"
 SCHEDULE_VERSION_KEY = "schedule-version"
 FREE_TIMES_SECONDS = 60
+# On free-time answers: "hit" when served from the cache, "miss" when computed (make bench
+# counts them under load).
+CACHE_HEADER = "X-Free-Times-Cache"
 
 
 def _version(key: str) -> int:
@@ -106,15 +109,22 @@ def cached_free_times(view=None, *, params: tuple[str, ...] = ()):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or _personal(request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or _personal(request)
+            or not settings.FREE_TIMES_CACHE
+        ):
             return view(request, *args, **kwargs)
         prefix = f"free:{_version(SCHEDULE_VERSION_KEY)}:{int(time.time() // 60)}"
         key = _page_key(prefix, request, params)
         response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.cookies:
-                _store(prefix, request, key, response, FREE_TIMES_SECONDS)
+        if response is not None:
+            response[CACHE_HEADER] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.cookies:
+            _store(prefix, request, key, response, FREE_TIMES_SECONDS)
+        response[CACHE_HEADER] = "miss"
         return response
 
     return wrapper

@@ -167,6 +167,9 @@ BROWSER_CACHE_SECONDS = 60
 # At most this many cached copies of one path (different query parameters) per content
 # version, so a flood of made-up searches cannot fill the cache.
 PAGE_CACHE_COPIES_PER_PATH = int(os.environ.get("PAGE_CACHE_COPIES_PER_PATH", "20"))
+# Free times (booking pages, the availability API) from the shared cache; "0" makes every
+# request compute them, which is what `make bench` measures as "cold".
+FREE_TIMES_CACHE = os.environ.get("CLINIC_FREE_TIMES_CACHE", "1") != "0"
 
 # Background jobs (Django's tasks framework, the django-tasks backport): the database backend
 # by default, so no broker is needed; workers run `manage.py run_worker` (README). A larger
