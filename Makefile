@@ -56,7 +56,8 @@ seed: migrate
 e2e: $(VENV)/.dev
 	bash scripts/e2e.sh
 
-## make bench: availability engine and page throughput, as ratios to a bare Django view
+## make bench: page throughput cached and cold, a busy clinic, the availability engine's
+## scaling; ratios to a hello-world Django view (scripts/bench.sh)
 bench: $(VENV)/.dev
 	bash scripts/bench.sh
 

@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
-# make bench: the availability engine in-process, then the site under wrk behind gunicorn,
-# each on a fresh SQLite and a fresh PostgreSQL database (tests/benchmarks/bench_clinic.py);
+# make bench, on a fresh SQLite and a fresh PostgreSQL database each
+# (tests/benchmarks/bench_clinic.py):
+#   - the availability engine in-process, and queries per page;
+#   - the site under wrk behind gunicorn, as ratios to /bench/hello (a Django view without
+#     middleware; /bench/bare until it is routed): free times cached (normal settings), then
+#     cold (a second gunicorn with CLINIC_FREE_TIMES_CACHE=0);
+#   - a busy clinic: the time picker under wrk while a booking comes in every second, with a
+#     throwaway redis-server of its own (skipped when redis-server is not installed);
+#   - the engine's scaling in-process: 1-50 therapists x 7-90 days, and 4,500 past bookings;
 # then booking POST latency with and without sending in the request, and a worker's emails
 # per second, against a local aiosmtpd server (tests/benchmarks/bench_outbox.py).
-# Prints figures with PASS/MISS against the targets; never fails because of timing.
+# Prints figures with PASS/MISS against the targets; never fails because of timing, only when
+# a page does not answer 200.
 #
 #   BENCH_DATABASES="sqlite postgresql"  which databases (PostgreSQL is skipped if not running)
 #   BENCH_SECONDS=5 BENCH_THREADS=2 BENCH_CONNECTIONS=16 BENCH_WORKERS=2   the wrk load
-# Results and gunicorn logs: artifacts/bench/.
+# Results, gunicorn, redis and booking-process logs: artifacts/bench/ (summary.md: Markdown
+# tables for the README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,11 +40,13 @@ mkdir -p "$out"
 rm -f "$out"/*.json "$out"/*.log "$out"/*.md
 export BENCH_LOG_DIR="$PWD/$out"
 export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')}"
-# Production settings; the bench view exists only with CLINIC_BENCH=1.
+# Production settings; the bench views exist only with CLINIC_BENCH=1.
 export DJANGO_DEBUG=0 CLINIC_BENCH=1
 # A throwaway key for the demo's health records: the benchmark's databases are thrown away too.
 export CARE_ENCRYPTION_KEYS="${CARE_ENCRYPTION_KEYS:-$(DJANGO_DEBUG=1 "$PYTHON" manage.py care_new_key)}"
-unset EMAIL_HOST REDIS_URL
+# Each process's own memory cache, unless a run says otherwise (the busy run starts its own
+# Redis); free times cached, as in production, unless a run says otherwise (the cold one).
+unset EMAIL_HOST REDIS_URL RATELIMIT_REDIS_URL TASKS_REDIS_URL CLINIC_FREE_TIMES_CACHE
 
 tmp="$(mktemp -d)"
 pg_db=""

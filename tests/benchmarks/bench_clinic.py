@@ -1,23 +1,26 @@
-"""make bench, one database: availability in-process, then the site under wrk behind gunicorn.
+"""make bench, one database: availability in-process, the site under wrk behind gunicorn
+(free times cached, then cold), a busy clinic, then the availability engine's scaling.
 
 Run by scripts/bench.sh with DATABASE_URL pointing at a fresh, empty database:
 
     python -m tests.benchmarks.bench_clinic --label SQLite --json results.json
 
-Prints the figures with PASS/MISS against the targets. Exits non-zero only when something is
-broken (a page that does not answer 200), never because of timing.
+Ratios are to /bench/hello, a Django view without middleware (or, while it is not routed, to
+/bench/bare, said so in the output). "Cold" is a second gunicorn with
+CLINIC_FREE_TIMES_CACHE=0: every free-times answer computed. Prints the figures with
+PASS/MISS against the targets. Exits non-zero only when something is broken (a page that does
+not answer 200), never because of timing.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
+import contextlib
 import json
 import os
 import platform
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,10 +28,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-LUA = Path(__file__).with_name("wrk_report.lua")
-
-# What the benchmark's processes run with: production settings, the baseline view switched
+# What the benchmark's processes run with: production settings, the baseline views switched
 # on, and the per-address rate limits lifted (wrk sends everything from one address; the
 # limiter's counting still runs on every request).
 os.environ.update(
@@ -43,8 +43,16 @@ os.environ.update(
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
     }
 )
-# Production sits behind a TLS proxy that says so; without the header every page redirects.
-PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+
+from tests.benchmarks.bench_http import (  # after the environment it reads
+    CACHE_HEADER,
+    fetch,
+    gunicorn,
+    mean_of,
+    miss_share,
+    run_wrk,
+    warm_up,
+)
 
 AVAILABILITY_DAYS = 30
 ROOMS_MAX_RATIO = 1.5
@@ -54,9 +62,110 @@ AVAILABILITY_RUNS = 11
 AVAILABILITY_MAX_QUERIES = 9
 AVAILABILITY_MAX_MS = 30.0
 PAGE_RUNS = 15
+HELLO = "/bench/hello"
+HELLO_MISSING = (
+    "/bench/hello (a Django view without middleware) is not routed yet: ratios are to "
+    "/bench/bare (the whole middleware stack) instead, so its row is about 100% by definition."
+)
+COLD_ENV = {"CLINIC_FREE_TIMES_CACHE": "0"}
+FREE_TIME_PAGES = ("api", "api_any", "api_day", "book")
 
 
 def main() -> int:
+    args = parse_args()
+    if not os.environ.get("DATABASE_URL"):
+        print("bench: set DATABASE_URL to a fresh database (scripts/bench.sh does).")
+        return 2
+
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    results = {"label": args.label, "seconds": {}}
+    broken: list[str] = []
+    with phase(results, "in-process"):
+        seeded, pages, queries = in_process_part(args, results)
+    connections.close_all()
+    with phase(results, "HTTP"):
+        broken += http_part(pages, queries, args, results)
+    with phase(results, "busy"):
+        broken += busy_part(seeded, pages, args, results)
+    connections.close_all()
+    with phase(results, "scaling"):
+        scaling_part(results)
+    took = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in results["seconds"].items())
+    print(f"\n{args.label} took {sum(results['seconds'].values()):.0f} s: {took}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+    if broken:
+        print(f"\nbench: these pages did not answer 200: {', '.join(broken)}")
+        return 1
+    return 0
+
+
+@contextlib.contextmanager
+def phase(results: dict, name: str):
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        results["seconds"][name] = time.monotonic() - started
+
+
+def in_process_part(args, results: dict):
+    """Migrate and seed; the availability engine and each page's queries in-process."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from tests.benchmarks.bench_seed import DAYS, seed_bench_clinic
+
+    print(f"\n=== {args.label}: migrating and seeding a fresh database ===", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    seeded = seed_bench_clinic(now=timezone.now())
+    pages = bench_pages(seeded)
+    results["setup"] = describe_setup(args, connection, seeded, DAYS)
+    results["availability"] = availability_figures(seeded)
+    queries = page_queries([page for page in pages if page["key"] != "hello"])
+    print_availability(results)
+    print_rooms_and_plans(results)
+    return seeded, pages, queries
+
+
+def http_part(pages, queries, args, results: dict) -> list[str]:
+    http, broken, notes = http_figures(pages, args)
+    results["baseline"] = baseline_of(http)
+    results["pages"] = [
+        {**page, **http[page["key"]], **queries.get(page["key"], {})} for page in pages
+    ]
+    add_ratios(results["pages"], results["baseline"]["rps"])
+    results["notes"] = notes + check_cache_headers(results["pages"])
+    print_pages(results)
+    return broken
+
+
+def busy_part(seeded, pages, args, results: dict) -> list[str]:
+    from tests.benchmarks.bench_busy import add_busy_ratios, busy_figures, print_busy
+
+    book = next(page for page in pages if page["key"] == "book")
+    busy = results["busy"] = busy_figures(book["path"], seeded["service"].slug, args)
+    add_busy_ratios(busy, results["baseline"]["rps"])
+    print_busy(busy, results["baseline"]["key"] or "baseline")
+    return [busy["broken"] + " (busy run)"] if "broken" in busy else []
+
+
+def scaling_part(results: dict) -> None:
+    from django.utils import timezone
+
+    from tests.benchmarks.bench_scaling import print_scaling, scaling_figures
+
+    print("\n  scaling: 50 more therapists, in a transaction rolled back after ...", flush=True)
+    results["scaling"] = scaling_figures(now=timezone.now())
+    print_scaling(results["scaling"])
+
+
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--label", required=True, help="the database's name in the tables")
     parser.add_argument("--json", type=Path, help="also write the figures here")
@@ -66,49 +175,7 @@ def main() -> int:
         "--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 16))
     )
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)))
-    args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        print("bench: set DATABASE_URL to a fresh database (scripts/bench.sh does).")
-        return 2
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, connections
-
-    print(f"\n=== {args.label}: migrating and seeding a fresh database ===", flush=True)
-    call_command("migrate", interactive=False, verbosity=0)
-
-    from django.utils import timezone
-
-    from tests.benchmarks.bench_seed import DAYS, seed_bench_clinic
-
-    seeded = seed_bench_clinic(now=timezone.now())
-    pages = bench_pages(seeded)
-    results = {
-        "label": args.label,
-        "setup": describe_setup(args, connection, seeded, DAYS),
-        "availability": availability_figures(seeded),
-        "pages": [],
-    }
-    queries = page_queries(pages)
-    connections.close_all()
-
-    print_availability(results)
-    print_rooms_and_plans(results)
-    http_results, broken = http_figures(pages, args)
-    for page in pages:
-        figures = http_results.get(page["key"], {})
-        results["pages"].append({**page, **figures, **queries[page["key"]]})
-    add_ratios(results["pages"])
-    print_pages(results, args)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2, default=str))
-    if broken:
-        print(f"\nbench: these pages did not answer 200: {', '.join(broken)}")
-        return 1
-    return 0
+    return parser.parse_args()
 
 
 def describe_setup(args, connection, seeded, days) -> dict:
@@ -143,34 +210,46 @@ def describe_setup(args, connection, seeded, days) -> dict:
     }
 
 
+def _first_working_day(therapist, today):
+    weekdays = set(therapist.hours.values_list("weekday", flat=True))
+    days = (today + timedelta(days=n) for n in range(1, 8))
+    return next((day for day in days if day.weekday() in weekdays), today + timedelta(days=1))
+
+
 def bench_pages(seeded) -> list[dict]:
+    """The pages measured, in order. `target`: the least req/s as a share of hello's with
+    free times cached; `measure_cold`: measured again with every free-times answer computed, against
+    `target_cold`."""
     from django.utils import timezone
 
     from articles.models import Article
     from bookings.models import Booking
+    from bookings.times import clinic_tz
 
     service = seeded["service"].slug
-    therapist = seeded["therapists"][0].slug
+    therapist = seeded["therapists"][0]
+    day = _first_working_day(therapist, timezone.now().astimezone(clinic_tz()).date())
     article = Article.objects.published(timezone.now()).order_by("-published_at").first()
     booking = Booking.objects.active().filter(start__gt=timezone.now() + timedelta(days=3)).first()
     api = f"/api/availability?service={service}&days={AVAILABILITY_DAYS}&therapist="
+    api_day = f"/api/availability?service={service}&days=1&therapist={therapist.slug}&start={day}"
     content = 0.50
-    return [
-        {"key": "bare", "name": "bare Django view", "path": "/bench/bare", "target": None},
-        {"key": "api", "name": "/api/availability, 1 therapist, 30 d", "path": api + therapist,
-         "target": 0.15},
-        {"key": "api_any", "name": "/api/availability, any of 5, 30 d", "path": api + "any",
-         "target": None},
-        {"key": "book", "name": "/book/<service>/", "path": f"/book/{service}/", "target": 0.20},
-        {"key": "home", "name": "home /", "path": "/", "target": content},
-        {"key": "services", "name": "/services/", "path": "/services/", "target": content},
-        {"key": "therapists", "name": "/therapists/", "path": "/therapists/", "target": content},
-        {"key": "articles", "name": "/articles/", "path": "/articles/", "target": content},
-        {"key": "article", "name": "/articles/<slug>/", "path": article.get_absolute_url(),
-         "target": content},
-        {"key": "manage", "name": "/bookings/<token>/", "path": booking.manage_path(),
-         "target": None},
-    ]  # fmt: skip
+    pages = [
+        ("hello", "/bench/hello (no middleware)", HELLO, None, True, None),
+        ("bare", "/bench/bare (all middleware)", "/bench/bare", 0.80, True, 0.80),
+        ("api", "/api/availability, 1 therapist, 30 d", api + therapist.slug, 0.15, False, None),
+        ("api_any", "/api/availability, any of 5, 30 d", api + "any", None, True, 0.10),
+        ("api_day", "/api/availability, 1 therapist, 1 d", api_day, None, True, None),
+        ("book", "/book/<service>/", f"/book/{service}/", 0.20, True, 0.10),
+        ("home", "home /", "/", content, False, None),
+        ("services", "/services/", "/services/", content, False, None),
+        ("therapists", "/therapists/", "/therapists/", content, False, None),
+        ("articles", "/articles/", "/articles/", content, False, None),
+        ("article", "/articles/<slug>/", article.get_absolute_url(), content, False, None),
+        ("manage", "/bookings/<token>/", booking.manage_path(), 0.25, True, 0.25),
+    ]
+    keys = ("key", "name", "path", "target", "measure_cold", "target_cold")
+    return [dict(zip(keys, page, strict=True)) for page in pages]
 
 
 # --- In-process: the availability engine with its loading, and queries per page -------------
@@ -286,8 +365,8 @@ def page_queries(pages) -> dict[str, dict]:
             client.get(page["path"], secure=True)
             times.append(time.perf_counter() - started)
         counts[page["key"]] = {
-            "queries_cold": measured[0],
-            "queries_warm": measured[1],
+            "queries_empty": measured[0],
+            "queries_repeat": measured[1],
             "inprocess_status": response.status_code,
             "inprocess_ms": statistics.median(times) * 1000,
         }
@@ -295,133 +374,105 @@ def page_queries(pages) -> dict[str, dict]:
     return counts
 
 
-# --- Over HTTP: gunicorn and wrk ----------------------------------------------------------------
+# --- Over HTTP: gunicorn and wrk, free times cached and cold ------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _measure(port: int, page: dict, mode: str, args, found: dict, broken: list) -> None:
+    """One page on one server: a 1 s warm-up, then the measured run into found[key][mode]."""
+    status, _ = fetch(port, page["path"])
+    if status != 200:
+        if page["key"] != "hello":  # hello missing is a note, not a broken page
+            broken.append(f"{page['path'].split('?')[0]} ({status}, {mode})")
+        return
+    url = f"http://127.0.0.1:{port}{page['path']}"
+    print(f"  wrk {page['name']} ({mode}) ...", flush=True)
+    warm_up(port, url, threads=args.threads, connections=args.connections)
+    figures = run_wrk(
+        url, seconds=args.duration, threads=args.threads, connections=args.connections
+    )
+    found[page["key"]][mode] = figures
 
 
-def fetch(port: int, path: str) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", path, headers=PROXY_HEADERS)
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    finally:
-        conn.close()
-
-
-def start_gunicorn(port: int, workers: int, log) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
-    command = [sys.executable, "-m", "gunicorn", "clinic.wsgi"]
-    command += ["--config", str(ROOT / "gunicorn.conf.py")]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"bench: gunicorn exited with {process.returncode}; see {log.name}")
-        try:
-            if fetch(port, "/healthz") == 200:
-                return process
-        except OSError:
-            pass
-        time.sleep(0.2)
-    process.terminate()
-    raise SystemExit(f"bench: gunicorn did not answer /healthz within 30 s; see {log.name}")
-
-
-def run_wrk(url: str, *, seconds: int, threads: int, connections: int) -> dict:
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
-    command += ["-s", str(LUA), "-H", "X-Forwarded-Proto: https", url]
-    output = subprocess.run(
-        command, capture_output=True, text=True, check=True, timeout=seconds + 60
-    ).stdout
-    line = next(line for line in output.splitlines() if line.startswith("WRK_JSON "))
-    data = json.loads(line.removeprefix("WRK_JSON "))
-    errors = data["connect"] + data["read"] + data["write"] + data["timeout"]
-    return {
-        "rps": data["requests"] / (data["duration_us"] / 1e6),
-        "p50_ms": data["p50_us"] / 1000,
-        "p99_ms": data["p99_us"] / 1000,
-        "requests": int(data["requests"]),
-        "bad_status": int(data["status"]),
-        "socket_errors": int(errors),
-    }
-
-
-def average(first: dict, second: dict) -> dict:
-    combined = {key: (first[key] + second[key]) / 2 for key in ("rps", "p50_ms", "p99_ms")}
-    for key in ("requests", "bad_status", "socket_errors"):
-        combined[key] = first[key] + second[key]
-    combined["rps_runs"] = [first["rps"], second["rps"]]
-    return combined
-
-
-def http_figures(pages, args) -> tuple[dict, list[str]]:
+def http_figures(pages, args) -> tuple[dict, list[str], list[str]]:
+    """Every page on a normal gunicorn ("cached"), then the cold ones on a gunicorn with
+    CLINIC_FREE_TIMES_CACHE=0; hello first of all and last of all."""
     if not shutil.which("wrk"):
         raise SystemExit("bench: wrk is not installed (scripts/bench.sh installs it).")
-    port = free_port()
-    log_dir = Path(os.environ.get("BENCH_LOG_DIR") or ROOT / "artifacts" / "bench")
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log_path = log_dir / f"gunicorn-{args.label.lower()}.log"
-    results, broken = {}, []
-    with open(log_path, "w") as log:
-        server = start_gunicorn(port, args.workers, log)
-        try:
-            for page in pages:
-                status = fetch(port, page["path"])
-                if status != 200:
-                    broken.append(f"{page['path'].split('?')[0]} ({status})")
-                    if page["key"] == "bare":
-                        print(
-                            "bench: /bench/bare is missing, so no ratios: add the bench view "
-                            "(clinic/views.py bench_bare, routed in clinic/urls.py when "
-                            "CLINIC_BENCH=1)."
-                        )
-                    continue
-                url = f"http://127.0.0.1:{port}{page['path']}"
-                print(f"  wrk {page['name']} ...", flush=True)
-                run_wrk(url, seconds=1, threads=args.threads, connections=args.connections)
-                results[page["key"]] = run_wrk(
-                    url, seconds=args.duration, threads=args.threads, connections=args.connections
-                )
-            if "bare" in results:
-                # The baseline again at the end, so a slow start or a drift over the run does
-                # not skew every ratio: the two runs are averaged.
-                print("  wrk bare Django view, again ...", flush=True)
-                again = run_wrk(
-                    f"http://127.0.0.1:{port}/bench/bare",
-                    seconds=args.duration,
-                    threads=args.threads,
-                    connections=args.connections,
-                )
-                results["bare"] = average(results["bare"], again)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-    return results, broken
+    found = {page["key"]: {} for page in pages}
+    broken, notes = [], []
+    name = args.label.lower()
+    with gunicorn(name, args.workers) as port:
+        for page in pages:
+            _measure(port, page, "cached", args, found, broken)
+    hello = next(page for page in pages if page["key"] == "hello")
+    cold = [page for page in pages if page["measure_cold"] and page is not hello] + [hello]
+    with gunicorn(f"{name}-cold", args.workers, COLD_ENV) as port:
+        for page in cold:
+            _measure(port, page, "cold", args, found, broken)
+    if not found["hello"]:
+        print(f"  bench: {HELLO_MISSING}")
+        notes.append(HELLO_MISSING)
+    return found, broken, notes
+
+
+def baseline_of(found: dict) -> dict:
+    """What the ratios divide by: hello's req/s, its runs at the start and the end averaged;
+    without hello, bare's (its run on each server)."""
+    for key in ("hello", "bare"):
+        runs = [found[key][mode] for mode in ("cached", "cold") if mode in found[key]]
+        if runs:
+            path = HELLO if key == "hello" else "/bench/bare"
+            return {"key": key, "path": path, **mean_of(runs)}
+    return {"key": None, "path": None, "rps": None}
+
+
+def add_ratios(pages: list[dict], baseline_rps: float | None) -> None:
+    for page in pages:
+        for mode in ("cached", "cold"):
+            if mode in page:
+                rps = page[mode]["rps"]
+                page[mode]["ratio"] = rps / baseline_rps if baseline_rps else None
+                page[mode]["miss_share"] = miss_share(page[mode])
+        page["verdict"] = page_verdict(page)
+
+
+def page_verdict(page: dict) -> str:
+    """PASS when every target with a figure is met; MISS (cold) when only that one is not."""
+    checked, missed = 0, []
+    for mode, key in (("cached", "target"), ("cold", "target_cold")):
+        ratio = page.get(mode, {}).get("ratio")
+        if page[key] is None or ratio is None:
+            continue
+        checked += 1
+        if ratio < page[key]:
+            missed.append(mode)
+    if not checked:
+        return ""
+    if not missed:
+        return "PASS"
+    return "MISS" if len(missed) == checked else f"MISS ({missed[0]})"
+
+
+def check_cache_headers(pages: list[dict]) -> list[str]:
+    """The harness checking itself: cached free times must be hits, cold ones never."""
+    notes = []
+    for page in pages:
+        if page["key"] not in FREE_TIME_PAGES:
+            continue
+        cached, cold = page.get("cached"), page.get("cold")
+        if cached and not cached["cache_hits"]:
+            notes.append(f"{page['name']}: no answer said '{CACHE_HEADER}: hit' with the cache on.")
+        if cold and cold["cache_hits"]:
+            notes.append(
+                f"{page['name']}: {cold['cache_hits']} cold answers came from the cache; "
+                "CLINIC_FREE_TIMES_CACHE=0 did not reach the server."
+            )
+    for note in notes:
+        print(f"  bench: {note}")
+    return notes
 
 
 # --- Tables ----------------------------------------------------------------------------------
-
-
-def add_ratios(pages: list[dict]) -> None:
-    bare = next((p.get("rps") for p in pages if p["key"] == "bare"), None)
-    for page in pages:
-        page["ratio"] = page["rps"] / bare if bare and page.get("rps") else None
-        if page["target"] is None or page["ratio"] is None:
-            page["verdict"] = ""
-        else:
-            page["verdict"] = "PASS" if page["ratio"] >= page["target"] else "MISS"
 
 
 def availability_verdict(figures: dict) -> str:
@@ -471,38 +522,80 @@ def print_rooms_and_plans(results: dict) -> None:
         )
 
 
-def print_pages(results: dict, args) -> None:
-    setup = results["setup"]
+def target_text(page: dict) -> str:
+    if page["key"] == "hello":
+        return "baseline"
+    parts = [f"≥{page['target']:.0%}"] if page["target"] is not None else []
+    if page["target_cold"] is not None:
+        parts.append(f"cold ≥{page['target_cold']:.0%}")
+    return ", ".join(parts) or ("report" if page["measure_cold"] else "")
+
+
+def rps_text(figures: dict | None) -> str:
+    """req/s (x baseline), or a dash where not measured."""
+    if not figures:
+        return "—"
+    ratio = f"{figures['ratio']:.0%}" if figures.get("ratio") is not None else "n/a"
+    return f"{figures['rps']:.0f} ({ratio})"
+
+
+def latency_text(page: dict) -> str:
+    return " · ".join(latency_of(page[mode]) for mode in ("cached", "cold") if page.get(mode))
+
+
+def latency_of(figures: dict) -> str:
+    if not figures["requests"]:
+        return "none answered"
+    return f"{figures['p50_ms']:.1f}/{figures['p99_ms']:.1f}"
+
+
+def errors_text(page: dict) -> str:
+    notes = []
+    for mode in ("cached", "cold"):
+        figures = page.get(mode)
+        if figures and (figures["bad_status"] or figures["socket_errors"]):
+            notes.append(
+                f"! {mode}: {figures['bad_status']} non-2xx, "
+                f"{figures['socket_errors']} socket errors"
+            )
+    return "  ".join(notes)
+
+
+def print_pages(results: dict) -> None:
+    setup, baseline = results["setup"], results["baseline"]
     print(
         f"\nHTTP: gunicorn {setup['gunicorn']}, {setup['workers']} sync workers, DEBUG off; "
-        f"{setup['load']} per page after a 1 s warm-up ({setup['wrk']}); the bare view is\n"
-        "measured first and last and averaged; "
-        "in-process with Django's test client: queries on an empty cache / repeated, and the "
-        f"median time of {PAGE_RUNS} repeated requests"
+        f"{setup['load']} per page after a 1 s warm-up ({setup['wrk']}).\n"
+        f"cached = normal settings; cold = a second gunicorn with CLINIC_FREE_TIMES_CACHE=0 "
+        f"(every free-times answer computed). Ratios (×) are to {baseline['path']}, measured\n"
+        "first and last and averaged. p50/p99 ms: cached · cold. queries: in-process on an "
+        f"empty cache / repeated; in-proc: median of {PAGE_RUNS} repeated requests (test client)"
     )
+    x = f"× {baseline['key'] or 'n/a'}"
     header = (
-        f"  {'page':<38}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'x bare':>8}"
-        f"{'target':>8}  {'':<5}{'queries':>9}{'in-proc':>9}"
+        f"  {'page':<38}{'target':<20}{f'cached req/s ({x})':>22}{f'cold req/s ({x})':>22}"
+        f"  {'p50/p99 ms':<30}{'verdict':<14}{'queries':>8}{'in-proc':>10}"
     )
     print(header)
     print("  " + "-" * (len(header) - 2))
     for page in results["pages"]:
-        if "rps" not in page:
-            print(f"  {page['name']:<38}{'(not measured)':>16}")
+        if not page.get("cached") and not page.get("cold"):
+            missing = "(not routed yet)" if page["key"] == "hello" else "(not measured)"
+            print(f"  {page['name']:<38}{target_text(page):<20}{missing:>22}")
             continue
-        ratio = f"{page['ratio']:.0%}" if page["ratio"] is not None else "n/a"
-        target = f">={page['target']:.0%}" if page["target"] else ""
-        queries = f"{page['queries_cold']}/{page['queries_warm']}"
-        note = ""
-        if page["bad_status"] or page["socket_errors"]:
-            note = f"  ! {page['bad_status']} non-2xx, {page['socket_errors']} socket errors"
-        if page.get("rps_runs"):
-            note += "  (mean of " + " and ".join(f"{r:.0f}" for r in page["rps_runs"]) + ")"
+        queries = ""
+        if "queries_empty" in page:
+            queries = f"{page['queries_empty']}/{page['queries_repeat']}"
+        inproc = f"{page['inprocess_ms']:.1f} ms" if "inprocess_ms" in page else ""
         print(
-            f"  {page['name']:<38}{page['rps']:>8.0f}{page['p50_ms']:>8.1f}{page['p99_ms']:>8.1f}"
-            f"{ratio:>8}{target:>8}  {page['verdict']:<5}{queries:>9}"
-            f"{page['inprocess_ms']:>6.1f} ms{note}"
+            f"  {page['name']:<38}{target_text(page):<20}{rps_text(page.get('cached')):>22}"
+            f"{rps_text(page.get('cold')):>22}  {latency_text(page):<30}{page['verdict']:<14}"
+            f"{queries:>8}{inproc:>10}  {errors_text(page)}".rstrip()
         )
+    runs = " and ".join(f"{rps:.0f}" for rps in baseline.get("rps_runs", []))
+    print(f"  baseline {baseline['path']}: {baseline['rps'] or 0:.0f} req/s (mean of {runs})")
+    for note in results["notes"]:
+        print(f"  note: {note}")
 
 
 if __name__ == "__main__":

@@ -170,3 +170,114 @@ def _seed_bookings(*, now: datetime) -> int:
 def set_rooms_in_use(in_use: bool) -> None:
     """Rooms on (every room in use) or off (the clinic books no rooms), for comparing."""
     Room.objects.update(active=in_use)
+
+
+# --- The scaling table: more therapists, and a long past -------------------------------------
+
+# Mon-Sat, with a lunch break; the bookings' starts fit 75-minute blocks (the bench service's
+# hour and its cleanup) inside them, so no two of a therapist's bookings ever overlap.
+SCALING_HOURS = [("09:00", "12:00"), ("13:00", "17:00")]
+SCALING_WEEKDAYS = range(6)
+SCALING_STARTS = [time(9), time(10, 15), time(13), time(14, 15), time(15, 30)]
+SCALING_DAYS = 90
+
+
+def _bench_clients() -> list[Client]:
+    clients = list(Client.objects.order_by("pk")[:150])
+    return clients or Client.objects.bulk_create(
+        Client(name=f"Bench Client {n}", email=f"bench{n}@example.com", phone="(406) 555-0100")
+        for n in range(150)
+    )
+
+
+def _booking_at(client, service, therapist, room, start) -> Booking:
+    booking = Booking(
+        client=client,
+        name=client.name,
+        email=client.email,
+        phone=client.phone,
+        service=service,
+        therapist=therapist,
+        room=room,
+        notes="",
+    )
+    booking.set_times(start)
+    return booking
+
+
+def seed_scaling_therapists(count: int, *, now: datetime) -> dict:
+    """`count` more therapists offering the bench service, each with a room of their own, the
+    week of SCALING_HOURS and 2-3 bookings per working day over the next SCALING_DAYS days.
+
+    For the scaling table only: call it in a transaction that is rolled back, so the page
+    benchmark's clinic stays as it was. Returns the therapists (in order) and their rooms.
+    """
+    rng = random.Random(1800 + count)
+    service = Service.objects.get(slug=SERVICE)
+    therapists = Therapist.objects.bulk_create(
+        Therapist(
+            slug=f"scaling-{n:02d}",
+            name=f"Scaling Therapist {n:02d}",
+            bio="Licensed massage therapist.",
+            credentials="LMT, Montana",
+            order=200 + n,
+        )
+        for n in range(count)
+    )
+    rooms = Room.objects.bulk_create(
+        Room(slug=f"scaling-room-{n:02d}", name=f"Scaling room {n:02d}", order=200 + n)
+        for n in range(count)
+    )
+    Therapist.services.through.objects.bulk_create(
+        Therapist.services.through(therapist_id=t.pk, service_id=service.pk) for t in therapists
+    )
+    Therapist.preferred_rooms.through.objects.bulk_create(
+        Therapist.preferred_rooms.through(therapist_id=t.pk, room_id=r.pk)
+        for t, r in zip(therapists, rooms, strict=True)
+    )
+    WorkingHours.objects.bulk_create(
+        WorkingHours(
+            therapist=t, weekday=day, start=time.fromisoformat(a), end=time.fromisoformat(b)
+        )
+        for t in therapists
+        for day in SCALING_WEEKDAYS
+        for a, b in SCALING_HOURS
+    )
+    tz = clinic_tz()
+    first = now.astimezone(tz).date() + timedelta(days=1)
+    clients = _bench_clients()
+    bookings = [
+        _booking_at(rng.choice(clients), service, therapist, room, datetime.combine(day, at, tz))
+        for therapist, room in zip(therapists, rooms, strict=True)
+        for day in (first + timedelta(days=n) for n in range(SCALING_DAYS))
+        if day.weekday() in SCALING_WEEKDAYS
+        for at in sorted(rng.sample(SCALING_STARTS, rng.choice((2, 3))))
+    ]
+    Booking.objects.bulk_create(bookings, batch_size=500)
+    return {"therapists": therapists, "rooms": rooms, "bookings": len(bookings)}
+
+
+def seed_past_bookings(therapists, rooms, *, count: int, days: int, now: datetime) -> int:
+    """`count` completed bookings of `therapists` (each in their room) over the `days` before
+    today, spread evenly: for the scaling table's "long past" row."""
+    service = Service.objects.get(slug=SERVICE)
+    tz = clinic_tz()
+    today = now.astimezone(tz).date()
+    clients = _bench_clients()
+    slots = [
+        (therapist, room, datetime.combine(today - timedelta(days=n), at, tz))
+        for n in range(1, days + 1)
+        for therapist, room in zip(therapists, rooms, strict=True)
+        for at in SCALING_STARTS
+    ]
+    if len(slots) < count:
+        raise SystemExit(f"bench: {count} past bookings do not fit in {days} days.")
+    step = len(slots) / count
+    bookings = []
+    for number in range(count):
+        therapist, room, start = slots[int(number * step)]
+        booking = _booking_at(clients[number % len(clients)], service, therapist, room, start)
+        booking.status = Booking.Status.COMPLETED
+        bookings.append(booking)
+    Booking.objects.bulk_create(bookings, batch_size=500)
+    return len(bookings)
