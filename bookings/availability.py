@@ -5,17 +5,62 @@ No ORM and no clock in here: callers load plain values (see `bookings.schedules`
 zoneinfo, so the days on which daylight saving time starts or ends get the right slots.
 Busy intervals (time off, closures, bookings widened by their cleanup time) are half-open
 `[start, end)` aware datetimes.
+
+This is the engine on aware datetimes; the work is done on POSIX seconds by `bookings.spans`
+(re-exported here), which callers holding ints may use directly. Durations and the step
+must be whole seconds, and wall times' microseconds are ignored; busy intervals and `now`
+may have microseconds.
 """
 
 from __future__ import annotations
 
-import bisect
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from .spans import (
+    Busy,
+    RoomsAt,
+    RoomTimeline,
+    Span,
+    Timeline,
+    day_spans,
+    free_slots_at,
+    free_starts_at,
+    room_order,
+    working_spans,
+)
+
+__all__ = [
+    "Interval",
+    "RoomSchedule",
+    "RoomTimeline",
+    "Rooms",
+    "RoomsAt",
+    "Rules",
+    "Schedule",
+    "Slot",
+    "Span",
+    "Timeline",
+    "choose_room",
+    "clashes_with_bookings",
+    "day_spans",
+    "free_slots",
+    "free_slots_at",
+    "free_starts",
+    "free_starts_at",
+    "local_datetime",
+    "timeline_of",
+    "why_unavailable",
+    "working_intervals",
+    "working_spans",
+]
+
 Interval = tuple[datetime, datetime]
+
+_SECOND = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -46,20 +91,30 @@ class Schedule:
 class RoomSchedule:
     """A treatment room's commitments: its own closures and the clinic's (`off`), and the
     bookings in it, widened by their cleanup time (`booked`). A room keeps no hours of its
-    own: it can be used whenever a therapist works and it is free, session and cleanup."""
+    own: it can be used whenever a therapist works and it is free, session and cleanup.
+    Its timeline is worked out on the first question; set `_busy` to None after changing
+    `off` or `booked`."""
 
     key: str
     off: list[Interval] = field(default_factory=list)
     booked: list[Interval] = field(default_factory=list)
 
     def __post_init__(self):
-        self._busy: _Busy | None = None
+        self._busy: RoomTimeline | None = None
+
+    def timeline(self) -> RoomTimeline:
+        """The room as ints, for `RoomsAt`."""
+        if self._busy is None:
+            self._busy = RoomTimeline(
+                self.key, off=spans_of(self.off), booked=spans_of(self.booked)
+            )
+        return self._busy
 
     def is_free(self, start: datetime, end: datetime) -> bool:
         """Whether [start, end) (a session with its cleanup) meets nothing in the room."""
-        if self._busy is None:
-            self._busy = _Busy([*self.off, *self.booked])
-        return not self._busy.meets(start, end)
+        # Rounded outwards to whole seconds: exact when either the question or the room's
+        # times are whole seconds, and otherwise never calls a busy room free.
+        return self.timeline().is_free(_floor(start), _ceil(end))
 
 
 @dataclass(frozen=True)
@@ -84,17 +139,8 @@ def choose_room(
     """The room for a session and its cleanup [start, end): the therapist's preferred rooms
     first (in their order), then the room least used that day, then the first in `rooms`.
     None when no room is free."""
-    order = _room_order(rooms, preferred=preferred, load=load or {})
-    return next((room.key for room in order if room.is_free(start, end)), None)
-
-
-def _room_order(rooms, *, preferred, load) -> list[RoomSchedule]:
-    rank = {key: index for index, key in enumerate(preferred)}
-    ordered = sorted(
-        enumerate(rooms),
-        key=lambda pair: (rank.get(pair[1].key, len(rank)), load.get(pair[1].key, 0), pair[0]),
-    )
-    return [room for _, room in ordered]
+    order = room_order([room.key for room in rooms], preferred=preferred, load=load or {})
+    return next((rooms[i].key for i in order if rooms[i].is_free(start, end)), None)
 
 
 def local_datetime(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -110,48 +156,58 @@ def local_datetime(day: date, at: time, tz: ZoneInfo) -> datetime:
 
 def working_intervals(schedule: Schedule, first: date, last: date, tz: ZoneInfo) -> list[Interval]:
     """Working intervals (in UTC) of every local date from `first` to `last` inclusive, in order."""
-    intervals: list[Interval] = []
-    day = first
-    while day <= last:
-        # In UTC: Python compares datetimes of one zone by wall time, which is wrong in the
-        # repeated hour when daylight saving time ends.
-        todays = [
-            (
-                local_datetime(day, start, tz).astimezone(UTC),
-                local_datetime(day, end, tz).astimezone(UTC),
-            )
-            for start, end in schedule.weekly.get(day.weekday(), ())
-        ]
-        # Overlapping rows of one day count as one stretch of work.
-        intervals.extend(_merge((opens, closes) for opens, closes in todays if opens < closes))
-        day += timedelta(days=1)
-    return intervals
+    # Overlapping rows of one day count as one stretch of work (see `day_spans`).
+    return [
+        (_utc(opens), _utc(closes))
+        for opens, closes, _ in working_spans(schedule.weekly, first, last, tz)
+    ]
 
 
-def _merge(intervals: Iterable[Interval]) -> list[Interval]:
-    merged: list[Interval] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
+def timeline_of(schedule: Schedule, first: date, last: date, tz: ZoneInfo) -> Timeline:
+    """The schedule as ints, with its working spans of the local dates `first` to `last`."""
+    return Timeline(
+        key=schedule.key,
+        working=working_spans(schedule.weekly, first, last, tz),
+        off=spans_of(schedule.off),
+        booked=spans_of(schedule.booked),
+    )
 
 
-class _Busy:
-    """Merged busy intervals with a fast "does [start, end) meet any of them?"."""
+def spans_of(intervals: Iterable[Interval]) -> list[Span]:
+    """Aware intervals as spans of whole seconds, rounded outwards: for whole-second starts
+    and ends, the same intervals meet them."""
+    floor, ceil = math.floor, math.ceil
+    return [(floor(start.timestamp()), ceil(end.timestamp())) for start, end in intervals]
 
-    def __init__(self, intervals: Iterable[Interval]):
-        self.intervals = _merge(
-            (start.astimezone(UTC), end.astimezone(UTC)) for start, end in intervals
-        )
-        self.ends = [end for _, end in self.intervals]
 
-    def meets(self, start: datetime, end: datetime) -> bool:
-        # The first interval ending after `start` is the only one that can overlap.
-        index = bisect.bisect_right(self.ends, start)
-        return index < len(self.intervals) and self.intervals[index][0] < end
+def _floor(moment: datetime) -> int:
+    return math.floor(moment.timestamp())
+
+
+def _ceil(moment: datetime) -> int:
+    return math.ceil(moment.timestamp())
+
+
+def _utc(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _seconds(length: timedelta) -> int:
+    seconds, rest = divmod(length, _SECOND)
+    if rest:
+        raise ValueError(f"The availability engine counts whole seconds, not {length}.")
+    return seconds
+
+
+def _figures(*, duration, buffer, now, rules) -> dict[str, int]:
+    """The integer engine's figures for a datetime question."""
+    return {
+        "duration": _seconds(duration),
+        "buffer": _seconds(buffer),
+        "step": _seconds(rules.step),
+        "earliest": _ceil(now + rules.notice),  # starts are whole seconds
+        "latest": _floor(now + rules.horizon),
+    }
 
 
 def free_starts(
@@ -172,23 +228,11 @@ def free_starts(
     with its cleanup does not meet an existing booking's blocked time. It must be at least
     `rules.notice` after `now` and no later than `rules.horizon` after it.
     """
-    earliest = now + rules.notice
-    latest = now + rules.horizon
-    off = _Busy(schedule.off)
-    booked = _Busy(schedule.booked)
-    starts = []
-    for opens, closes in working_intervals(schedule, first, last, tz):
-        # Step in absolute time, so a grid never skips or repeats across a DST change.
-        start = opens
-        if start < earliest:
-            skipped = -(-(earliest - start) // rules.step)  # ceil division of timedeltas
-            start += skipped * rules.step
-        while start + duration <= closes and start <= latest:
-            end = start + duration
-            if not off.meets(start, end) and not booked.meets(start, end + buffer):
-                starts.append(start)
-            start += rules.step
-    return starts
+    starts = free_starts_at(
+        timeline_of(schedule, first, last, tz),
+        **_figures(duration=duration, buffer=buffer, now=now, rules=rules),
+    )
+    return [_utc(start) for start in starts]
 
 
 @dataclass(frozen=True)
@@ -200,18 +244,26 @@ class Rooms:
     preferred: Mapping[str, Sequence[str]] = field(default_factory=dict)
     load: Mapping[str, Mapping[date, int]] = field(default_factory=dict)
     _orders: dict = field(default_factory=dict, compare=False, repr=False)
+    _orders_at: dict = field(default_factory=dict, compare=False, repr=False)
 
     def choose(self, therapist: str, start: datetime, end: datetime, day: date) -> str | None:
         """A free room for `therapist`'s session and cleanup [start, end) on local `day`."""
         order = self._orders.get((therapist, day))
         if order is None:
             # The order of preference is the same all day: work it out once per day.
-            order = self._orders[(therapist, day)] = _room_order(
-                self.schedules,
+            ranked = room_order(
+                [room.key for room in self.schedules],
                 preferred=self.preferred.get(therapist, ()),
                 load={key: days.get(day, 0) for key, days in self.load.items()},
             )
+            order = self._orders[(therapist, day)] = [self.schedules[i] for i in ranked]
         return next((room.key for room in order if room.is_free(start, end)), None)
+
+    def at(self) -> RoomsAt:
+        """The same rooms as ints (each asked afresh for its timeline), sharing the orders of
+        preference worked out so far."""
+        timelines = [room.timeline() for room in self.schedules]
+        return RoomsAt(timelines, self.preferred, self.load, _orders=self._orders_at)
 
 
 def free_slots(
@@ -234,33 +286,17 @@ def free_slots(
     spreads a day's work across the team. With `rooms`, a start is free only when a room is
     free for the session and its cleanup too, and the slot names the room chosen.
     """
-    load = load or {}
-    by_start: dict[datetime, Slot] = {}
-    counts: dict[tuple[datetime, str], int] = {}
-    for schedule in schedules:
-        for start in free_starts(
-            schedule,
-            duration=duration,
-            buffer=buffer,
-            first=first,
-            last=last,
-            now=now,
-            rules=rules,
-            tz=tz,
-        ):
-            day = start.astimezone(tz).date()
-            sessions = load.get(schedule.key, {}).get(day, 0)
-            current = by_start.get(start)
-            if current is not None and sessions >= counts[(start, current.therapist)]:
-                continue
-            room = None
-            if rooms is not None:
-                room = rooms.choose(schedule.key, start, start + duration + buffer, day)
-                if room is None:
-                    continue
-            by_start[start] = Slot(start, start + duration, schedule.key, room)
-            counts[(start, schedule.key)] = sessions
-    return [by_start[start] for start in sorted(by_start)]
+    found = free_slots_at(
+        [timeline_of(schedule, first, last, tz) for schedule in schedules],
+        **_figures(duration=duration, buffer=buffer, now=now, rules=rules),
+        load=load,
+        rooms=rooms.at() if rooms is not None else None,
+    )
+    slots = []
+    for start, therapist, room in found:
+        begins = _utc(start)
+        slots.append(Slot(begins, begins + duration, therapist, room))
+    return slots
 
 
 def why_unavailable(
@@ -300,7 +336,7 @@ def why_unavailable(
     opens = containing[0][0]
     if (start - opens) % rules.step:
         return "off_grid"
-    if _Busy(schedule.off).meets(start, end):
+    if _busy(schedule.off).meets(start, end):
         return "time_off"
     if clashes_with_bookings(schedule, start, end + buffer):
         return "booked"
@@ -309,4 +345,10 @@ def why_unavailable(
 
 def clashes_with_bookings(schedule: Schedule, start: datetime, end: datetime) -> bool:
     """Whether [start, end) meets one of the therapist's existing bookings (with cleanup)."""
-    return _Busy(schedule.booked).meets(start, end)
+    return _busy(schedule.booked).meets(start, end)
+
+
+def _busy(intervals: Iterable[Interval]) -> Busy:
+    # In UTC: Python compares datetimes of one zone by wall time, which is wrong in the
+    # repeated hour when daylight saving time ends.
+    return Busy((start.astimezone(UTC), end.astimezone(UTC)) for start, end in intervals)
