@@ -11,7 +11,7 @@ class BookingsConfig(AppConfig):
         from clinic.cache import refresh_free_times_when_saved, refresh_pages_when_saved
 
         # outbox_admin registers the outbox's admin when imported.
-        from . import models, outbox_admin, outbox_privacy, reviews, waitlist_privacy  # noqa: F401
+        from . import free_times, models, outbox_admin, outbox_privacy, reviews, waitlist_privacy  # noqa: F401
 
         # The outbox and the waitlist in each person's export and erasure (reviews register
         # theirs when imported).
@@ -38,5 +38,8 @@ class BookingsConfig(AppConfig):
             models.BookingPolicy,
             models.Service,
             models.Therapist,
-            through=[services],
+            models.Room,
+            models.RoomClosure,
+            through=[services, models.Therapist.preferred_rooms.through],
         )
+        free_times.connect_signals()

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_lazy as _
 
+from .clinic_setup import ClinicSetup
 from .models import BookingPolicy, Service, Therapist
 from .times import clinic_tz
 
@@ -148,6 +149,7 @@ class SlotForm(forms.Form):
         service: Service | None = None,
         use: tuple[str, ...] | None = None,
         require_start: bool = False,
+        setup: ClinicSetup | None = None,
     ):
         super().__init__(data)
         kept = {"service", *(use or self.use)}
@@ -155,6 +157,7 @@ class SlotForm(forms.Form):
             del self.fields[name]
         self.now, self.policy, self.page_service = now, policy, service
         self.require_start = require_start
+        self.setup = setup  # services and therapists from memory (clinic_setup), when given
         self.today = now.astimezone(clinic_tz()).date()
 
     def first_error(self) -> tuple[str, str] | None:
@@ -199,18 +202,28 @@ class SlotForm(forms.Form):
         slug, service = self.cleaned_data["therapist"], self.cleaned_data.get("service")
         if not slug or slug == ANY or service is None:
             return None
-        therapist = Therapist.objects.active().filter(slug=slug[:80]).first()
+        therapist, offered = self._therapist(slug[:80], service)
         if therapist is None:
             raise ValidationError(
                 _("We don't know that therapist. Please choose from the list."), code="unknown"
             )
-        if not therapist.services.filter(pk=service.pk).exists():
+        if not offered:
             raise ValidationError(
                 _("%(therapist)s does not offer %(service)s. Please choose another therapist."),
                 code="not_offered",
                 params={"therapist": therapist.name, "service": service.name},
             )
         return therapist
+
+    def _therapist(self, slug: str, service: Service) -> tuple[Therapist | None, bool]:
+        """The active therapist called `slug`, and whether they offer `service`."""
+        if self.setup is not None:
+            therapist = self.setup.therapist(slug)
+            return therapist, therapist is not None and therapist in self.setup.offering(service)
+        therapist = Therapist.objects.active().filter(slug=slug).first()
+        return therapist, therapist is not None and therapist.services.filter(
+            pk=service.pk
+        ).exists()
 
     def clean_date(self) -> date | None:
         """The picker's day: within today and the booking horizon."""
@@ -258,7 +271,10 @@ class AvailabilityForm(SlotForm):
             raise ValidationError(
                 _("'service' is required: the slug of a service."), code="required"
             )
-        service = Service.objects.active().filter(slug=slug[:80]).first()
+        if self.setup is not None:
+            service = self.setup.service(slug[:80])
+        else:
+            service = Service.objects.active().filter(slug=slug[:80]).first()
         if service is None:
             raise ValidationError(
                 _("No bookable service is called '%(slug)s'."),

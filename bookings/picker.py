@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
-from . import availability
+from . import clinic_setup
+from .clinic_setup import ClinicSetup
 from .forms import ANY, SlotForm
-from .models import Booking, BookingPolicy, Closure, Service, Therapist
-from .schedules import find_slots, in_clinic_time, therapists_with_hours
-from .times import clinic_tz
+from .models import Booking, BookingPolicy, Service
+from .schedules import find_starts
+from .times import client_clock, clinic_tz
 
 WEEK = 7
 
 
 @dataclass
+class Time:
+    """A free time on the chosen day: its start, as the picker shows it, and its link's query."""
+
+    start: datetime
+    label: str
+    query: str
+
+
+@dataclass
 class Day:
     date: date
-    slots: list[availability.Slot]
+    slots: list[datetime]  # the free starts, in clinic time
     bookable: bool  # inside today..horizon
     open: bool  # someone who offers the service works that weekday, and the clinic is open
 
@@ -29,52 +40,51 @@ def picker_context(
     now: datetime,
     policy: BookingPolicy,
     exclude_booking: Booking | None = None,
+    setup: ClinicSetup | None = None,
 ) -> dict:
     """The therapist, week and time choices for a service, from the query `params`.
 
     A parameter that makes no sense is explained in `errors` and left out: the page still
     works, on "any" therapist and the first day with a free time.
     """
-    form = SlotForm(params, now=now, policy=policy, service=service)
+    setup = setup or clinic_setup.current()
+    form = SlotForm(params, now=now, policy=policy, service=service, setup=setup)
     form.is_valid()
     therapist, chosen = form.cleaned_data.get("therapist"), form.cleaned_data.get("date")
     tz = clinic_tz()
     today = form.today
     last_day = (now + policy.horizon).astimezone(tz).date()
-    offering = _offering(service)
+    offering = setup.offering(service)
 
-    def slots(first: date, last: date) -> list[availability.Slot]:
-        return find_slots(
-            service,
-            therapist,
-            first,
-            last,
-            now=now,
-            policy=policy,
-            exclude_booking=exclude_booking,
-            offering=offering,
+    options = {"now": now, "policy": policy, "offering": offering, "setup": setup}
+
+    def search(first: date, last: date) -> list[datetime]:
+        last = min(last, last_day)
+        starts = find_starts(
+            service, therapist, first, last, **options, exclude_booking=exclude_booking
         )
+        return [datetime.fromtimestamp(seconds, tz) for seconds, _, _ in starts]
 
-    if chosen is None:
-        # No day chosen: open on the first day with a free time in the next two weeks.
-        upcoming = slots(today, min(today + timedelta(days=13), last_day))
-        chosen = upcoming[0].start.astimezone(tz).date() if upcoming else today
+    chosen, moments = _chosen_day(search, chosen, today=today)
     week_start = chosen - timedelta(days=chosen.weekday())
     week_end = week_start + timedelta(days=WEEK - 1)
-    by_day: dict[date, list] = {}
-    for slot in in_clinic_time(slots(max(week_start, today), min(week_end, last_day))):
-        by_day.setdefault(slot.start.date(), []).append(slot)
+    by_day: dict[date, list[datetime]] = {}
+    for moment in moments:
+        by_day.setdefault(moment.date(), []).append(moment)
+    therapist_param = therapist.slug if therapist else ANY
     next_week = week_start + timedelta(days=WEEK)
     return {
         "service": service,
         "errors": form.messages(),
         "therapist": therapist,
-        "therapist_param": therapist.slug if therapist else ANY,
+        "therapist_param": therapist_param,
         "therapists": offering,
-        "days": _days(week_start, by_day, offering, therapist, today=today, last_day=last_day),
+        "days": _days(
+            week_start, by_day, offering, therapist, setup, today=today, last_day=last_day
+        ),
         "chosen": chosen,
         "today": today,
-        "chosen_slots": by_day.get(chosen, []),
+        "chosen_times": _times(by_day.get(chosen, []), therapist_param),
         "week_start": week_start,
         "week_end": week_end,
         "previous_week": week_start - timedelta(days=WEEK) if week_start > today else None,
@@ -84,14 +94,35 @@ def picker_context(
     }
 
 
-def _offering(service: Service) -> list[Therapist]:
-    """Who offers the service, with their hours and headshots (the choices show faces)."""
-    return list(
-        therapists_with_hours(Therapist.objects.offering(service).select_related("headshot"))
+def _times(moments: list[datetime], therapist_param: str) -> list[Time]:
+    return [
+        Time(
+            start=moment,
+            label=client_clock(moment),
+            query=urlencode({"therapist": therapist_param, "start": moment.isoformat()}),
+        )
+        for moment in moments
+    ]
+
+
+def _chosen_day(search, chosen: date | None, *, today: date) -> tuple[date, list[datetime]]:
+    """The day to show, and free starts that cover its week (`search(first, last)`).
+
+    No day chosen: the first day with a free time in the next two weeks; most often there is
+    one this very week, and one search covers it.
+    """
+    if chosen is not None:
+        monday = chosen - timedelta(days=chosen.weekday())
+        return chosen, search(max(monday, today), monday + timedelta(days=WEEK - 1))
+    sunday = today + timedelta(days=WEEK - 1 - today.weekday())
+    moments = search(today, sunday) or search(
+        sunday + timedelta(days=1), sunday + timedelta(days=2 * WEEK)
     )
+    soon = [moment for moment in moments if moment.date() <= today + timedelta(days=13)]
+    return (soon[0].date() if soon else today), moments
 
 
-def _days(monday, by_day, offering, therapist, *, today, last_day) -> list[Day]:
+def _days(monday, by_day, offering, therapist, setup, *, today, last_day) -> list[Day]:
     """The week from `monday`: each day's free times, whether it can be booked and is open."""
     working = {
         hours.weekday
@@ -99,7 +130,7 @@ def _days(monday, by_day, offering, therapist, *, today, last_day) -> list[Day]:
         if therapist is None or person.pk == therapist.pk
         for hours in person.hours.all()
     }
-    closed = _closed_days(monday)
+    closed = _closed_days(monday, setup)
     return [
         Day(
             date=day,
@@ -115,16 +146,14 @@ def _week(monday: date) -> list[date]:
     return [monday + timedelta(days=offset) for offset in range(WEEK)]
 
 
-def _closed_days(monday: date) -> set[date]:
+def _closed_days(monday: date, setup: ClinicSetup) -> set[date]:
     """The days of the week from `monday` that a clinic closure covers from midnight to midnight."""
     tz = clinic_tz()
 
     def midnight(day: date) -> datetime:
         return datetime.combine(day, time.min, tzinfo=tz)
 
-    closures = Closure.objects.overlapping(
-        midnight(monday), midnight(monday + timedelta(days=WEEK))
-    ).values_list("start", "end")
+    closures = setup.closures_between(midnight(monday), midnight(monday + timedelta(days=WEEK)))
     return {
         day
         for start, end in closures

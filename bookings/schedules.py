@@ -8,16 +8,18 @@ rules they apply (online, or staff booking for a caller) come from `rules_from`.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
-from . import availability
+from . import availability, clinic_setup, free_times
+from .clinic_setup import ClinicSetup
 from .models import (
     Booking,
     BookingPolicy,
@@ -127,7 +129,7 @@ def load_schedules(
     return Loaded(schedules=[by_id[t.pk] for t in therapists], load=load, rooms=rooms)
 
 
-def find_slots(
+def find_starts(
     service: Service,
     therapist: Therapist | None,
     first: date,
@@ -138,33 +140,60 @@ def find_slots(
     staff: bool = False,
     exclude_booking: Booking | None = None,
     offering: list[Therapist] | None = None,
-) -> list[availability.Slot]:
-    """Free slots for a service with one therapist or anyone qualified, in constant queries.
+    setup: ClinicSetup | None = None,
+) -> list[tuple[int, str, str | None]]:
+    """Free starts for a service with one therapist or anyone qualified, as the engine gives
+    them: (POSIX seconds, therapist slug, room slug or None), in time order. The days come from
+    `free_times` (cached per therapist and room and day); a constant number of queries.
 
     `staff`: the rules of staff booking for a caller (see `rules_from`). `offering`: the
     service's therapists with their hours, when the caller already has them.
     """
+    setup = setup or clinic_setup.current()
     if offering is None:
-        offering = list(therapists_with_hours(Therapist.objects.offering(service)))
+        offering = setup.offering(service)
     therapists = [t for t in offering if therapist is None or t.pk == therapist.pk]
     if not therapists:
         return []
     tz = clinic_tz()
-    loaded = load_schedules(
-        therapists, first, last, exclude_booking=exclude_booking, tz=tz, service=service
-    )
-    return availability.free_slots(
-        loaded.schedules,
-        duration=service.length,
-        buffer=service.buffer,
-        first=first,
-        last=last,
-        now=now,
-        rules=rules_from(policy, staff=staff),
+    window = free_times.Window.of(first, last, tz)
+    inputs = free_times.inputs(
+        therapists,
+        setup.suitable_rooms(service),
+        setup.preferred,
+        window,
+        weekly={t.pk: weekly_hours(t.hours.all()) for t in therapists},
+        closures=setup.closures_between(*window.bounds),
         tz=tz,
-        load=loaded.load,
-        rooms=loaded.rooms,
+        setup_version=setup.version,
+        exclude=exclude_booking,
     )
+    rules = rules_from(policy, staff=staff)
+    return availability.free_slots_at(
+        inputs.timelines,
+        duration=int(service.length.total_seconds()),
+        buffer=int(service.buffer.total_seconds()),
+        step=int(rules.step.total_seconds()),
+        earliest=math.ceil((now + rules.notice).timestamp()),
+        latest=math.floor((now + rules.horizon).timestamp()),
+        load=inputs.load,
+        rooms=inputs.rooms,
+    )
+
+
+def find_slots(
+    service: Service,
+    therapist: Therapist | None,
+    first: date,
+    last: date,
+    **options,
+) -> list[availability.Slot]:
+    """`find_starts` as slots, with UTC datetimes (see `in_clinic_time` for display)."""
+    slots = []
+    for seconds, slug, room in find_starts(service, therapist, first, last, **options):
+        start = datetime.fromtimestamp(seconds, UTC)
+        slots.append(availability.Slot(start, start + service.length, slug, room))
+    return slots
 
 
 def nearest_slots(

@@ -19,6 +19,7 @@ fine: the check made under the lock when booking decides (DESIGN.md).
 
 import functools
 import hashlib
+import secrets
 import time
 
 from django.conf import settings
@@ -35,21 +36,50 @@ FREE_TIMES_SECONDS = 60
 CACHE_HEADER = "X-Free-Times-Cache"
 
 
+def _first_number() -> int:
+    # Versions count up from a random start: atomic in Redis, and never back to an old
+    # number when a key was evicted (the odds of meeting an earlier run are nil).
+    return secrets.randbits(62)
+
+
 def _version(key: str) -> int:
     version = cache.get(key)
     if version is None:
-        cache.add(key, time.time_ns(), timeout=None)
+        cache.add(key, _first_number(), timeout=None)
         version = cache.get(key)
     return version
 
 
 def _bump(key: str) -> None:
-    # Counting up from a clock reading: atomic in Redis, and never back to an old number if
-    # the key was evicted (a fresh start is a new clock reading).
     try:
         cache.incr(key)
     except ValueError:
-        cache.add(key, time.time_ns(), timeout=None)
+        cache.add(key, _first_number(), timeout=None)
+
+
+def versions(keys: list[str]) -> dict[str, int | None]:
+    """The current number of each version key, in one round trip when they all exist; a key
+    seen for the first time starts afresh (`_first_number`). None for every key while the cache
+    is down: nothing can be trusted to be current then."""
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, _first_number(), timeout=None)
+            found[key] = cache.get(key)
+    return found
+
+
+def bump_versions(keys) -> None:
+    """Something these version keys stand for changed: bump them now and after commit (see
+    `bump_schedule_version`)."""
+    keys = list(keys)
+
+    def bump_all():
+        for key in keys:
+            _bump(key)
+
+    bump_all()
+    transaction.on_commit(bump_all, robust=True)
 
 
 def content_version() -> int:

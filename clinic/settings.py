@@ -108,7 +108,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not memory, so tests that book from several threads use real locking.
     # One file per test process, so no run ever meets another's leftover journal.
     DATABASES["default"]["TEST"] = {
@@ -147,7 +146,11 @@ CACHES = {
     "default": (
         _redis_cache(REDIS_URL, "clinic", fail_soft=True)
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Room for every therapist's and room's cached days (bookings/free_times.py).
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
     ),
     "ratelimit": (
         # Errors reach clinic/ratelimit.py, which then counts in the process instead.
@@ -170,6 +173,10 @@ PAGE_CACHE_COPIES_PER_PATH = int(os.environ.get("PAGE_CACHE_COPIES_PER_PATH", "2
 # Free times (booking pages, the availability API) from the shared cache; "0" makes every
 # request compute them, which is what `make bench` measures as "cold".
 FREE_TIMES_CACHE = os.environ.get("CLINIC_FREE_TIMES_CACHE", "1") != "0"
+# How long a therapist's or a room's day stays cached (bookings/free_times.py). Versions keep
+# it current through a shared cache (Redis); a cache of the process's own memory cannot hear
+# other processes, so there it is kept briefly.
+FREE_TIMES_DAY_SECONDS = int(os.environ.get("FREE_TIMES_DAY_SECONDS", "900" if REDIS_URL else "60"))
 
 # Background jobs (Django's tasks framework, the django-tasks backport): the database backend
 # by default, so no broker is needed; workers run `manage.py run_worker` (README). A larger

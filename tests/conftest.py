@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
+from bookings import clinic_setup
 from bookings.models import BookingPolicy
 from clinic import ratelimit
 from tests.factories import NOW, make_service, make_therapist
@@ -20,11 +21,14 @@ def _fast_passwords():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    # And the clinic's setup held in memory: each test starts from its own database.
     for cache in [*caches.all(), ratelimit._local_counts]:
         cache.clear()
+    clinic_setup.forget()
     yield
     for cache in [*caches.all(), ratelimit._local_counts]:
         cache.clear()
+    clinic_setup.forget()
 
 
 @pytest.fixture(autouse=True)

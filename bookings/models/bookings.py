@@ -197,6 +197,19 @@ class Booking(models.Model):
     def __str__(self):
         return self.reference
 
+    # Where a booking sits in the diary (bookings/free_times.py refreshes those days).
+    PLACE_FIELDS = ("therapist_id", "room_id", "start", "blocked_until")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        booking = super().from_db(db, field_names, values)
+        booking.stored_place = booking.place()
+        return booking
+
+    def place(self) -> tuple:
+        """Therapist, room and blocked time, as set on this instance (None where not loaded)."""
+        return tuple(self.__dict__.get(name) for name in self.PLACE_FIELDS)
+
     # Deliberately not get_absolute_url: the admin's "view on site" redirect would hand the
     # client's private link to any staff login.
     def manage_path(self) -> str:

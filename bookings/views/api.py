@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .. import clinic_setup
 from ..forms import ANY, AvailabilityForm
-from ..models import BookingPolicy
-from ..schedules import find_slots, in_clinic_time
+from ..schedules import find_starts
 from ..times import clinic_tz
 
 
@@ -22,16 +22,17 @@ def api_availability(request):
 
     A parameter that makes no sense answers 400 with {"error": ..., "parameter": ...}.
     """
-    policy = BookingPolicy.load()
-    now = timezone.now()
-    query = AvailabilityForm(request.GET, now=now, policy=policy)
+    setup = clinic_setup.current()
+    policy, now = setup.policy, timezone.now()
+    query = AvailabilityForm(request.GET, now=now, policy=policy, setup=setup)
     if not query.is_valid():
         parameter, message = query.first_error()
         return JsonResponse({"error": message, "parameter": parameter}, status=400)
     service, therapist = query.cleaned_data["service"], query.cleaned_data["therapist"]
     first, days = query.cleaned_data["start"], query.cleaned_data["days"]
     last = first + timedelta(days=days - 1)
-    slots = find_slots(service, therapist, first, last, now=now, policy=policy)
+    starts = find_starts(service, therapist, first, last, now=now, policy=policy, setup=setup)
+    tz, length = clinic_tz(), int(service.length.total_seconds())
     return JsonResponse(
         {
             "service": service.slug,
@@ -39,13 +40,14 @@ def api_availability(request):
             "time_zone": str(clinic_tz()),
             "start": first.isoformat(),
             "days": days,
+            # Straight from the engine's seconds to clinic time.
             "slots": [
                 {
-                    "start": slot.start.isoformat(),
-                    "end": slot.end.isoformat(),
-                    "therapist": slot.therapist,
+                    "start": datetime.fromtimestamp(start, tz).isoformat(),
+                    "end": datetime.fromtimestamp(start + length, tz).isoformat(),
+                    "therapist": slug,
                 }
-                for slot in in_clinic_time(slots)
+                for start, slug, _room in starts
             ],
         }
     )

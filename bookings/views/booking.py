@@ -10,7 +10,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.ratelimit import rate_limited
 
-from .. import services
+from .. import clinic_setup, services
 from ..forms import ANY, BookingForm, PlanForm, SlotForm, attendee
 from ..models import Booking, BookingPolicy, Service
 from ..picker import picker_context
@@ -33,8 +33,13 @@ from . import care_plan
 @require_GET
 def book_service(request, slug):
     """Step 2: choose a therapist (or anyone) and a day, then a free time."""
-    service = get_object_or_404(Service.objects.active(), slug=slug)
-    context = picker_context(request.GET, service, now=timezone.now(), policy=BookingPolicy.load())
+    setup = clinic_setup.current()
+    service = setup.service(slug)
+    if service is None:
+        raise Http404(_("No bookable service is called that."))
+    context = picker_context(
+        request.GET, service, now=timezone.now(), policy=setup.policy, setup=setup
+    )
     context["confirm_url"] = reverse("bookings:confirm", args=[service.slug])
     context["page_url"] = reverse("bookings:book_service", args=[service.slug])
     return render(

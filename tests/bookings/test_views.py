@@ -253,14 +253,22 @@ def test_the_booking_page_uses_a_constant_number_of_queries(
             service=clinic["sciatica"],
             start=local(f"2026-12-{day:02}", "13:00"),
         )
-    # Ten: the policy, the service, the therapists with their hours, time off, closures,
-    # bookings, whether the clinic books rooms, and the page's closed days.
-    with django_assert_max_num_queries(10):
-        client.get("/book/sciatica-relief-60/", {"therapist": "any", "date": "2026-12-08"})
+    week = {"therapist": "any", "date": "2026-12-08"}
+    # Twelve with the clinic's setup read afresh: therapists, their hours, services and
+    # preferred rooms, the policy, services, rooms, their features, services' needs,
+    # closures; then the days: time off and bookings.
+    with django_assert_max_num_queries(12):
+        client.get("/book/sciatica-relief-60/", week)
     for extra in range(3):
         make_therapist(slug=f"extra{extra}", name=f"Extra {extra}", services=[clinic["sciatica"]])
-    with django_assert_max_num_queries(10):
-        client.get("/book/sciatica-relief-60/", {"therapist": "any", "date": "2026-12-08"})
+    with django_assert_max_num_queries(12):
+        client.get("/book/sciatica-relief-60/", week)
+    # A booking changes one therapist's day: the setup is in memory, the other days cached.
+    make_booking(
+        therapist=clinic["maren"], service=clinic["sciatica"], start=local("2026-12-09", "15:00")
+    )
+    with django_assert_max_num_queries(2):
+        client.get("/book/sciatica-relief-60/", week)
     with django_assert_max_num_queries(10):
         client.get(confirm_url("sciatica-relief-60", TUESDAY_10))
 
@@ -336,7 +344,9 @@ def test_api_thirty_days_for_every_therapist_in_constant_queries(client, clinic)
             service=clinic["neck"],
             start=local(f"2026-12-{8 + n:02}", "09:00"),
         )
-    assert queries_for_30_days() == two_therapists <= 8
+    # The setup (ten queries) and the days (time off, bookings): a new therapist changes the
+    # setup, so both are read again, and no more than before.
+    assert queries_for_30_days() == two_therapists <= 12
 
 
 def test_free_times_are_served_from_cache_until_the_schedule_changes(

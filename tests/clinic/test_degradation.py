@@ -14,8 +14,8 @@ from django.core.cache.backends.redis import RedisCacheClient
 from redis.exceptions import ResponseError
 
 from articles.models import Article, Category
-from bookings.models import Booking
-from tests.factories import NOW, make_service, make_therapist
+from bookings.models import Booking, Therapist
+from tests.factories import NOW, local, make_booking, make_service, make_therapist
 
 CONFIRM = "/book/sciatica-relief-60/confirm/?therapist=maren&start=2026-12-08T10:00-07:00"
 DETAILS = {
@@ -114,6 +114,23 @@ def test_with_the_cache_down_a_booking_is_taken(
     assert Booking.objects.count() == 1
 
 
+def test_with_the_cache_down_free_times_are_computed_and_current(client, clinic, redis_down):
+    asked = {"service": clinic.slug, "therapist": "maren", "start": "2026-12-08", "days": "1"}
+
+    def starts():
+        response = client.get("/api/availability", asked)
+        assert response.status_code == 200
+        return [slot["start"] for slot in response.json()["slots"]]
+
+    with time_machine.travel(NOW, tick=False):
+        before = starts()
+        therapist = Therapist.objects.get(slug="maren")
+        make_booking(therapist=therapist, service=clinic, start=local("2026-12-08", "10:00"))
+        after = starts()
+    assert "2026-12-08T10:00:00-07:00" in before
+    assert "2026-12-08T10:00:00-07:00" not in after
+
+
 def test_with_the_cache_down_the_login_limit_holds_per_process(client, db, redis_down):
     wrong = {"username": "owner", "password": "wrong"}
     with time_machine.travel(NOW, tick=False):  # one rate-limit window throughout
@@ -184,7 +201,13 @@ def test_one_path_keeps_a_bounded_number_of_copies(client, clinic, settings):
             client.get("/articles/", {"q": f"flood{n}"})
             client.get("/api/availability", {"service": "sciatica-relief-60", "days": n % 60 + 1})
     # Per path: its copies, a counter, plus the two version keys.
-    assert keys() <= 2 * (settings.PAGE_CACHE_COPIES_PER_PATH + 1) + 2
+    pages = [key for key in caches["default"]._cache if ":free-" not in key]
+    assert len(pages) <= 2 * (settings.PAGE_CACHE_COPIES_PER_PATH + 1) + 2
+    # Free times' days: for each therapist, one entry and one version per day asked for (here
+    # at most 60) and a version of their own; and the setup's version. No more, whatever
+    # the flood.
+    days = [key for key in caches["default"]._cache if ":free-" in key]
+    assert 0 < len(days) <= Therapist.objects.count() * (2 * 60 + 1) + 1
 
 
 def test_after_a_flood_fills_the_page_cache_the_login_limit_still_holds(client, clinic, settings):

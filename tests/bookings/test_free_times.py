@@ -1,0 +1,170 @@
+"""Free times cached per therapist, room and day: never stale, and only what changed is read."""
+
+from datetime import time
+
+import pytest
+from django.core.cache import caches
+
+from bookings import clinic_setup, free_times, services
+from bookings.models import BookingPolicy, Closure, Room, RoomClosure, TimeOff, WorkingHours
+from tests.factories import NOW, local, make_booking, make_service, make_therapist
+
+pytestmark = pytest.mark.django_db
+
+WEEK = {"service": "sciatica-relief-60", "therapist": "any", "start": "2026-12-08", "days": "7"}
+PERSON = {"name": "Ruth Andersen", "email": "ruth@example.com", "phone": "(406) 555-0147"}
+
+
+@pytest.fixture
+def clinic(policy):
+    sciatica = make_service()
+    team = [
+        make_therapist(services=[sciatica]),
+        make_therapist(
+            slug="luis", name="Luis Echeverria", email="luis@c.example", services=[sciatica]
+        ),
+        make_therapist(
+            slug="hannah", name="Hannah Kowalski", email="hannah@c.example", services=[sciatica]
+        ),
+    ]
+    rooms = [Room.objects.create(slug=f"room-{n}", name=f"Room {n}") for n in (1, 2, 3)]
+    booked = make_booking(
+        therapist=team[1], service=sciatica, start=local("2026-12-09", "10:00"), room=rooms[0]
+    )
+    return {"sciatica": sciatica, "team": team, "rooms": rooms, "booked": booked}
+
+
+def free(client, **params) -> list[dict]:
+    response = client.get("/api/availability", {**WEEK, **params})
+    assert response.status_code == 200
+    return response.json()["slots"]
+
+
+def computed_afresh(client, **params) -> list[dict]:
+    """The same answer with nothing cached anywhere."""
+    for cache in caches.all():
+        cache.clear()
+    clinic_setup.forget()
+    return free(client, **params)
+
+
+def _book(c):
+    services.booking_create(
+        service=c["sciatica"], therapist=c["team"][0], start=local("2026-12-08", "10:00"),
+        now=NOW, **PERSON,
+    )  # fmt: skip
+
+
+def _move(c):
+    services.booking_reschedule(
+        booking=c["booked"], start=local("2026-12-10", "14:00"), therapist=None, now=NOW
+    )
+
+
+def _cancel(c):
+    services.booking_cancel(booking=c["booked"], now=NOW)
+
+
+def _hours(c):
+    WorkingHours.objects.filter(therapist=c["team"][2], weekday=3).update(end=time(15))
+    # The admin saves rows one by one (an update() sends no signal).
+    for hours in WorkingHours.objects.filter(therapist=c["team"][2], weekday=3):
+        hours.save()
+
+
+def _time_off(c):
+    TimeOff.objects.create(
+        therapist=c["team"][0], start=local("2026-12-11", "08:00"), end=local("2026-12-11", "18:00")
+    )
+
+
+def _closure(c):
+    Closure.objects.create(
+        start=local("2026-12-08", "12:00"), end=local("2026-12-08", "18:00"), reason="Repairs"
+    )
+
+
+def _policy(c):
+    policy = BookingPolicy.load()
+    policy.slot_step = 30
+    policy.save()
+
+
+def _length(c):
+    c["sciatica"].duration = 90
+    c["sciatica"].save()
+
+
+def _room_closure(c):
+    for room in c["rooms"]:
+        RoomClosure.objects.create(
+            room=room,
+            start=local("2026-12-10", "00:00"),
+            end=local("2026-12-11", "00:00"),
+            reason="New flooring",
+        )
+
+
+CHANGES = [_book, _move, _cancel, _hours, _time_off, _closure, _policy, _length, _room_closure]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda f: f.__name__.strip("_"))
+def test_no_stale_free_time_is_offered_after_a_change(client, clinic, change):
+    asked = ["any", "maren", "luis", "hannah"]
+    before = {therapist: free(client, therapist=therapist) for therapist in asked}
+    assert {t: free(client, therapist=t) for t in asked} == before  # cached: page and days
+    change(clinic)
+    after = {therapist: free(client, therapist=therapist) for therapist in asked}
+    assert after == {t: computed_afresh(client, therapist=t) for t in asked}
+    assert after != before  # each change moves someone's free times
+
+
+def test_a_booking_with_maren_leaves_the_other_therapists_days_cached(client, clinic, monkeypatch):
+    free(client)
+    read = []
+    original = free_times.read_days
+
+    def spy(therapists, rooms, window, **kwargs):
+        read.append(({t.slug for t in therapists}, {r.slug for r in rooms}))
+        return original(therapists, rooms, window, **kwargs)
+
+    monkeypatch.setattr(free_times, "read_days", spy)
+    _book(clinic)
+    booked_room = clinic["sciatica"].bookings.latest("created_at").room.slug
+    after = free(client)
+    # Only Maren's days and the room she was given are read again; Luis's and Hannah's come
+    # from the cache, and the answer is the same as one computed from nothing.
+    assert read == [({"maren"}, {booked_room})]
+    assert after == computed_afresh(client)
+
+
+def test_a_moved_booking_frees_the_day_it_left(client, clinic):
+    wednesday = free(client, therapist="luis", start="2026-12-09", days="1")
+    assert "2026-12-09T10:00:00-07:00" not in [slot["start"] for slot in wednesday]
+    _move(clinic)
+    wednesday = free(client, therapist="luis", start="2026-12-09", days="1")
+    assert "2026-12-09T10:00:00-07:00" in [slot["start"] for slot in wednesday]
+
+
+def test_with_the_free_times_cache_off_every_answer_is_computed(client, clinic, settings):
+    settings.FREE_TIMES_CACHE = False
+    first = free(client, therapist="maren")
+    _book(clinic)
+    assert free(client, therapist="maren") == computed_afresh(client, therapist="maren") != first
+
+
+def test_days_are_read_in_constant_queries_whatever_the_team(
+    client, clinic, django_assert_max_num_queries
+):
+    free(client, days="30")
+    for n in range(4):
+        make_therapist(
+            slug=f"extra-{n}", name=f"Extra {n}", email=f"x{n}@c.example",
+            services=[clinic["sciatica"]],
+        )  # fmt: skip
+    # The setup afresh (ten queries), then time off, room closures and bookings.
+    with django_assert_max_num_queries(13):
+        free(client, days="30")
+    _book(clinic)
+    with django_assert_max_num_queries(3):
+        free(client, days="30")
