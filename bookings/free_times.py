@@ -17,14 +17,16 @@ when booking decides (DESIGN.md). Rescheduling (a booking left out) always reads
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import BigIntegerField, Func, Q
 
 from clinic.cache import bump_versions, versions
@@ -87,7 +89,7 @@ def days_touched(start: int, end: int, tz: ZoneInfo) -> list[date]:
 # --- Days -------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class TherapistDay:
     working: list[Span]
     off: list[Span]
@@ -95,7 +97,7 @@ class TherapistDay:
     sessions: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class RoomDay:
     off: list[Span]
     booked: list[Span]
@@ -136,25 +138,53 @@ class Window:
 
 
 class _Spreader:
-    """Puts each busy span into every cached day that holds it."""
+    """Puts each busy span into every cached day that holds it: `days` are an owner's (a
+    therapist's or a room's) days, by index in the window."""
 
-    def __init__(self, window: Window, t_days: dict, r_days: dict):
-        self.window, self.t_days, self.r_days = window, t_days, r_days
+    def __init__(self, window: Window):
+        self.midnights = window.midnights
+        self.last = len(window.days) - 1
 
-    def add(self, days: dict, owner: int, span: Span, *, booked: bool = False) -> None:
-        window = self.window
-        for index in window.indexes(*span):
-            day = days[(owner, window.days[index])]
-            if booked:
-                day.booked.append(span)
-                day.sessions += window.starts_on(index, span[0])
-            else:
-                day.off.append(span)
+    def indexes(self, start: int, end: int) -> tuple[range, int]:
+        """The days that hold [start, end), and the day it starts on (-1 if outside)."""
+        midnights, last = self.midnights, self.last
+        first = max(bisect.bisect_right(midnights, start - MARGIN) - 1, 0)
+        starts_on = bisect.bisect_right(midnights, start) - 1
+        return (
+            range(first, min(bisect.bisect_left(midnights, end) - 1, last) + 1),
+            starts_on if 0 <= starts_on <= last else -1,
+        )
 
-    def add_closure(self, span: Span) -> None:
-        for days in (self.t_days, self.r_days):
-            for owner in {owner for owner, _ in days}:
-                self.add(days, owner, span)
+    def off(self, days: list | None, span: Span) -> None:
+        if days is not None:
+            for index in self.indexes(*span)[0]:
+                days[index].off.append(span)
+
+    def booked(self, owners: tuple, span: Span) -> None:
+        """A booking, in its therapist's days and its room's (either None if not read)."""
+        held, starts_on = self.indexes(*span)
+        for days in owners:
+            if days is not None:
+                for index in held:
+                    days[index].booked.append(span)
+                if starts_on >= 0:
+                    days[starts_on].sessions += 1
+
+
+# Each distinct week of hours, numbered once per process: a day's working spans are worked
+# out once per week and date (`_working`).
+_weeks: dict[tuple, int] = {}
+
+
+def _week_number(weekly: Weekly) -> int:
+    key = tuple(sorted((weekday, tuple(rows)) for weekday, rows in weekly.items()))
+    return _weeks.setdefault(key, len(_weeks))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _working(week: int, day: date, tz: ZoneInfo) -> tuple[Span, ...]:
+    hours = next(key for key, number in _weeks.items() if number == week)
+    return tuple(availability.day_spans(dict(hours), day, tz))
 
 
 def read_days(
@@ -166,45 +196,77 @@ def read_days(
     closures: Sequence[tuple[datetime, datetime]],
     tz: ZoneInfo,
     exclude: Booking | None = None,
-) -> tuple[dict[tuple[int, date], TherapistDay], dict[tuple[int, date], RoomDay]]:
+) -> tuple[dict[int, list[TherapistDay]], dict[int, list[RoomDay]]]:
     """The days of `therapists` and `rooms` from the database, in three queries whatever the
-    window: time off, room closures, bookings. `closures`: the clinic's (from its setup)."""
+    window: time off, room closures, bookings. `closures`: the clinic's (from its setup).
+    Each owner's days are listed by their index in `window`."""
+    t_days = {}
+    for t in therapists:
+        week = _week_number(weekly[t.pk])
+        t_days[t.pk] = [TherapistDay(list(_working(week, d, tz)), [], []) for d in window.days]
+    r_days = {r.pk: [RoomDay([], []) for _ in window.days] for r in rooms}
     if not window.days:
-        return {}, {}
-    start, end = window.bounds
-    t_days = {
-        (t.pk, day): TherapistDay(availability.day_spans(weekly[t.pk], day, tz), [], [])
-        for t in therapists
-        for day in window.days
-    }
-    r_days = {(r.pk, day): RoomDay([], []) for r in rooms for day in window.days}
-    ids, room_ids = [t.pk for t in therapists], [r.pk for r in rooms]
-    spreader = _Spreader(window, t_days, r_days)
-    for a, b in closures:
-        spreader.add_closure((int(a.timestamp()), int(b.timestamp())))
-    time_off = TimeOff.objects.overlapping(start, end).filter(therapist__in=ids).order_by()
-    for owner, a, b in time_off.values_list("therapist_id", Epoch("start"), Epoch("end")):
-        spreader.add(t_days, owner, (a, b))
-    if room_ids:
-        closed = RoomClosure.objects.overlapping(start, end).filter(room__in=room_ids).order_by()
-        for owner, a, b in closed.values_list("room_id", Epoch("start"), Epoch("end")):
-            spreader.add(r_days, owner, (a, b))
-    for therapist_id, room_id, a, b in _bookings(ids, room_ids, start, end, exclude):
-        if (therapist_id, window.days[0]) in t_days:
-            spreader.add(t_days, therapist_id, (a, b), booked=True)
-        if (room_id, window.days[0]) in r_days:
-            spreader.add(r_days, room_id, (a, b), booked=True)
+        return t_days, r_days
+    rows = read_rows(list(t_days), list(r_days), window, exclude=exclude)
+    spread = _Spreader(window)
+    for span in _seconds(closures):
+        for days in [*t_days.values(), *r_days.values()]:
+            spread.off(days, span)
+    for owner, a, b in rows.time_off:
+        spread.off(t_days.get(owner), (a, b))
+    for owner, a, b in rows.room_closures:
+        spread.off(r_days.get(owner), (a, b))
+    for therapist_id, room_id, a, b in rows.bookings:
+        spread.booked((t_days.get(therapist_id), r_days.get(room_id)), (a, b))
     return t_days, r_days
 
 
-def _bookings(ids, room_ids, start, end, exclude) -> Iterable[tuple]:
+@dataclass
+class Rows:
+    """What the database holds for some therapists and rooms over a window, in seconds."""
+
+    time_off: list[tuple[int, int, int]]  # therapist, start, end
+    room_closures: list[tuple[int, int, int]]  # room, start, end
+    bookings: list[tuple[int, int | None, int, int]]  # therapist, room, start, blocked until
+
+
+def read_rows(ids: list[int], room_ids: list[int], window: Window, *, exclude=None) -> Rows:
+    """Three queries, whatever the window and the team."""
+    start, end = window.bounds
+    time_off = TimeOff.objects.overlapping(start, end).filter(therapist__in=ids)
+    closed = RoomClosure.objects.overlapping(start, end).filter(room__in=room_ids)
+    return Rows(
+        time_off=_rows(time_off.values_list("therapist_id", Epoch("start"), Epoch("end"))),
+        room_closures=(
+            _rows(closed.values_list("room_id", Epoch("start"), Epoch("end"))) if room_ids else []
+        ),
+        bookings=_bookings(ids, room_ids, start, end, exclude),
+    )
+
+
+def _seconds(periods: Sequence[tuple[datetime, datetime]]) -> list[Span]:
+    return [(int(a.timestamp()), int(b.timestamp())) for a, b in periods]
+
+
+def _rows(values) -> list[tuple]:
+    """The rows of a values_list query as the database driver gives them, in no order: the
+    numbers the engine reads need no conversion, and thousands of rows come at once."""
+    try:
+        sql, params = values.order_by().query.sql_with_params()
+    except EmptyResultSet:  # e.g. "in" an empty list: no row can match
+        return []
+    with connections[values.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _bookings(ids, room_ids, start, end, exclude) -> list[tuple]:
     bookings = Booking.objects.active().overlapping(start, end)
     bookings = bookings.filter(Q(therapist__in=ids) | Q(room__in=room_ids))
     if exclude is not None:
         bookings = bookings.exclude(pk=exclude.pk)
-    # In no order: the engine sorts what it needs.
-    return bookings.order_by().values_list(
-        "therapist_id", "room_id", Epoch("start"), Epoch("blocked_until")
+    return _rows(
+        bookings.values_list("therapist_id", "room_id", Epoch("start"), Epoch("blocked_until"))
     )
 
 
@@ -249,35 +311,35 @@ def load_days(
     exclude: Booking | None = None,
 ):
     """The days of `therapists` and `rooms`: from the cache where current, the rest read in
-    one go (`read_days`) and cached. Without a usable cache, all read."""
+    one go (`read_days`) and cached. None when the cache cannot be used."""
     if exclude is not None or setup_version is None or not settings.FREE_TIMES_CACHE:
-        return read_days(
-            therapists, rooms, window, weekly=weekly, closures=closures, tz=tz, exclude=exclude
-        )
+        return None
     found = versions(list(_version_keys(therapists, rooms, window).values()))
     if any(value is None for value in found.values()):
-        return read_days(therapists, rooms, window, weekly=weekly, closures=closures, tz=tz)
+        return None
     entries = _entry_keys(setup_version, therapists, rooms, window, found)
     cached = cache.get_many(list(entries.values()))
-    missing_t = {
-        t for t in therapists for d in window.days if entries[("t", t.pk, d)] not in cached
-    }
-    missing_r = {r for r in rooms for d in window.days if entries[("r", r.pk, d)] not in cached}
+    missing_t = [t for t in therapists if _missing(entries, cached, "t", t.pk, window)]
+    missing_r = [r for r in rooms if _missing(entries, cached, "r", r.pk, window)]
     t_days, r_days = {}, {}
     if missing_t or missing_r:
         t_days, r_days = read_days(
-            list(missing_t), list(missing_r), window, weekly=weekly, closures=closures, tz=tz
+            missing_t, missing_r, window, weekly=weekly, closures=closures, tz=tz
         )
-        fresh = {entries[("t", pk, day)]: value for (pk, day), value in t_days.items()}
-        fresh |= {entries[("r", pk, day)]: value for (pk, day), value in r_days.items()}
+        fresh = {}
+        for kind, read in (("t", t_days), ("r", r_days)):
+            for pk, days in read.items():
+                fresh |= {entries[(kind, pk, day)]: days[n] for n, day in enumerate(window.days)}
         cache.set_many(fresh, timeout=settings.FREE_TIMES_DAY_SECONDS)
-    for t in therapists:
-        for day in window.days:
-            t_days.setdefault((t.pk, day), cached.get(entries[("t", t.pk, day)]))
-    for r in rooms:
-        for day in window.days:
-            r_days.setdefault((r.pk, day), cached.get(entries[("r", r.pk, day)]))
+    for kind, owners, into in (("t", therapists, t_days), ("r", rooms, r_days)):
+        for owner in owners:
+            if owner.pk not in into:
+                into[owner.pk] = [cached[entries[(kind, owner.pk, day)]] for day in window.days]
     return t_days, r_days
+
+
+def _missing(entries, cached, kind, pk, window) -> bool:
+    return any(entries[(kind, pk, day)] not in cached for day in window.days)
 
 
 # --- The engine's input ------------------------------------------------------------------------
@@ -304,7 +366,7 @@ def inputs(
 ) -> Inputs:
     """The engine's timelines for `therapists` over `window`, and with `rooms` (None: the
     clinic books no rooms) the rooms' timelines and each therapist's preferred rooms."""
-    t_days, r_days = load_days(
+    days = load_days(
         therapists,
         rooms or [],
         window,
@@ -314,36 +376,78 @@ def inputs(
         setup_version=setup_version,
         exclude=exclude,
     )
-    timelines, load = [], defaultdict(dict)
-    for t in therapists:
-        days = [(day, t_days[(t.pk, day)]) for day in window.days]
-        timelines.append(
-            availability.Timeline(
-                key=t.slug,
-                working=[(o, c, day) for day, entry in days for o, c in entry.working],
-                off=[span for _, entry in days for span in entry.off],
-                booked=[span for _, entry in days for span in entry.booked],
-            )
+    if days is None:
+        rows = read_rows(
+            [t.pk for t in therapists], [r.pk for r in rooms or []], window, exclude=exclude
         )
-        load[t.slug] = {day: entry.sessions for day, entry in days if entry.sessions}
-    return Inputs(timelines, load, _rooms_at(therapists, rooms, preferred, r_days, window))
+        t_runs, r_runs = _runs_from_rows(
+            therapists, rooms or [], rows, window, weekly, closures, tz
+        )
+    else:
+        t_runs = {pk: _run_of(entries, window) for pk, entries in days[0].items()}
+        r_runs = {pk: _run_of(entries, window) for pk, entries in days[1].items()}
+    timelines = [
+        availability.Timeline(t.slug, t_runs[t.pk].working, t_runs[t.pk].off, t_runs[t.pk].booked)
+        for t in therapists
+    ]
+    load = {t.slug: t_runs[t.pk].sessions for t in therapists}
+    return Inputs(timelines, load, _rooms_at(therapists, rooms, preferred, r_runs))
 
 
-def _rooms_at(therapists, rooms, preferred, r_days, window) -> availability.RoomsAt | None:
+@dataclass(slots=True)
+class Run:
+    """One therapist's or room's time over the whole window: the engine's input."""
+
+    working: list[tuple[int, int, date]]
+    off: list[Span]
+    booked: list[Span]
+    sessions: dict[date, int]
+
+
+def _run_of(entries: list, window: Window) -> Run:
+    """The cached days of one owner, run together."""
+    days = list(zip(window.days, entries, strict=True))
+    return Run(
+        working=[(o, c, day) for day, entry in days for o, c in getattr(entry, "working", ())],
+        off=[span for _, entry in days for span in entry.off],
+        booked=[span for _, entry in days for span in entry.booked],
+        sessions={day: entry.sessions for day, entry in days if entry.sessions},
+    )
+
+
+def _runs_from_rows(therapists, rooms, rows: Rows, window, weekly, closures, tz):
+    """The runs straight from the rows, when nothing is cached: no day-by-day bookkeeping."""
+    closed = _seconds(closures)
+    t_runs = {}
+    for t in therapists:
+        week = _week_number(weekly[t.pk])
+        working = [(o, c, day) for day in window.days for o, c in _working(week, day, tz)]
+        t_runs[t.pk] = Run(working, list(closed), [], {})
+    r_runs = {r.pk: Run([], list(closed), [], {}) for r in rooms}
+    for owner, a, b in rows.time_off:
+        t_runs[owner].off.append((a, b))
+    for owner, a, b in rows.room_closures:
+        r_runs[owner].off.append((a, b))
+    midnights, days = window.midnights, window.days
+    for therapist_id, room_id, a, b in rows.bookings:
+        index = bisect.bisect_right(midnights, a) - 1
+        day = days[index] if 0 <= index < len(days) else None
+        for run in (t_runs.get(therapist_id), r_runs.get(room_id)):
+            if run is not None:
+                run.booked.append((a, b))
+                if day is not None:
+                    run.sessions[day] = run.sessions.get(day, 0) + 1
+    return t_runs, r_runs
+
+
+def _rooms_at(therapists, rooms, preferred, r_runs) -> availability.RoomsAt | None:
     if rooms is None:
         return None
     order = {room.pk: index for index, room in enumerate(rooms)}
-    timelines, load = [], {}
-    for room in rooms:
-        days = [(day, r_days[(room.pk, day)]) for day in window.days]
-        timelines.append(
-            availability.RoomTimeline(
-                key=room.slug,
-                off=[span for _, entry in days for span in entry.off],
-                booked=[span for _, entry in days for span in entry.booked],
-            )
-        )
-        load[room.slug] = {day: entry.sessions for day, entry in days if entry.sessions}
+    timelines = [
+        availability.RoomTimeline(room.slug, r_runs[room.pk].off, r_runs[room.pk].booked)
+        for room in rooms
+    ]
     chosen = {
         t.slug: [
             rooms[order[pk]].slug
@@ -351,6 +455,7 @@ def _rooms_at(therapists, rooms, preferred, r_days, window) -> availability.Room
         ]
         for t in therapists
     }
+    load = {room.slug: r_runs[room.pk].sessions for room in rooms}
     return availability.RoomsAt(timelines=timelines, preferred=chosen, load=load)
 
 
