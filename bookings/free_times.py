@@ -172,19 +172,22 @@ class _Spreader:
 
 
 # Each distinct week of hours, numbered once per process: a day's working spans are worked
-# out once per week and date (`_working`).
-_weeks: dict[tuple, int] = {}
+# out once per week and date (`_working`), not on every request.
+_week_numbers: dict[tuple, int] = {}
+_weeks: list[tuple] = []
 
 
 def _week_number(weekly: Weekly) -> int:
     key = tuple(sorted((weekday, tuple(rows)) for weekday, rows in weekly.items()))
-    return _weeks.setdefault(key, len(_weeks))
+    if key not in _week_numbers:
+        _week_numbers[key] = len(_weeks)
+        _weeks.append(key)
+    return _week_numbers[key]
 
 
 @functools.lru_cache(maxsize=100_000)
 def _working(week: int, day: date, tz: ZoneInfo) -> tuple[Span, ...]:
-    hours = next(key for key, number in _weeks.items() if number == week)
-    return tuple(availability.day_spans(dict(hours), day, tz))
+    return tuple(availability.day_spans(dict(_weeks[week]), day, tz))
 
 
 def read_days(

@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -81,3 +83,48 @@ def client_clock(moment: datetime | None) -> str:
 def subject_when(moment: datetime) -> str:
     """'Tue Dec 8, 10:00 AM MST': a session in an email's subject line."""
     return _format(moment, r"D M j, g:i A T")
+
+
+def iso_times(seconds: Iterable[int], tz: ZoneInfo) -> list[str]:
+    """POSIX seconds as ISO 8601 in clinic time ("2026-12-08T10:00:00-07:00"), as
+    `datetime.isoformat` writes them, for thousands of times at once (the availability API).
+
+    The zone is asked once per local day (times come mostly in order); a time on a day whose
+    offset changes is written by `datetime` itself.
+    """
+    written = []
+    day = _Day(0, 0, "", None)
+    for moment in seconds:
+        if not day.starts <= moment < day.ends:
+            day = _Day.of(moment, tz)
+        minute, secs = divmod(moment - day.starts, 60)
+        if day.offset is None or secs or not 0 <= minute < len(_CLOCKS):
+            written.append(datetime.fromtimestamp(moment, tz).isoformat())
+        else:
+            written.append(day.name + _CLOCKS[minute] + day.offset)
+    return written
+
+
+# "T00:00:00" to "T23:59:00": every minute of a day, as `iso_times` writes it.
+_CLOCKS = [f"T{minute // 60:02d}:{minute % 60:02d}:00" for minute in range(24 * 60)]
+
+
+@dataclass(frozen=True)
+class _Day:
+    """A local day as POSIX seconds [starts, ends), its date and its one offset (None when
+    the clocks change that day)."""
+
+    starts: int
+    ends: int
+    name: str
+    offset: str | None
+
+    @classmethod
+    def of(cls, moment: int, tz: ZoneInfo) -> _Day:
+        local = datetime.fromtimestamp(moment, tz).date()
+        opens = datetime.combine(local, time.min, tzinfo=tz)
+        closes = datetime.combine(local + timedelta(days=1), time.min, tzinfo=tz)
+        starts, ends = int(opens.timestamp()), int(closes.timestamp())
+        last = datetime.fromtimestamp(ends - 1, tz)
+        steady = opens.utcoffset() == last.utcoffset() and ends - starts == 86400
+        return cls(starts, ends, local.isoformat(), opens.isoformat()[19:] if steady else None)

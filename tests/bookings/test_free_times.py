@@ -1,22 +1,25 @@
 """Free times cached per therapist, room and day: never stale, and only what changed is read."""
 
-from datetime import time
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import caches
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from bookings import clinic_setup, free_times, services
 from bookings.models import BookingPolicy, Closure, Room, RoomClosure, TimeOff, WorkingHours
+from bookings.times import iso_times
 from tests.factories import NOW, local, make_booking, make_service, make_therapist
-
-pytestmark = pytest.mark.django_db
 
 WEEK = {"service": "sciatica-relief-60", "therapist": "any", "start": "2026-12-08", "days": "7"}
 PERSON = {"name": "Ruth Andersen", "email": "ruth@example.com", "phone": "(406) 555-0147"}
 
 
 @pytest.fixture
-def clinic(policy):
+def clinic(db, policy):
     sciatica = make_service()
     team = [
         make_therapist(services=[sciatica]),
@@ -168,3 +171,43 @@ def test_days_are_read_in_constant_queries_whatever_the_team(
     _book(clinic)
     with django_assert_max_num_queries(3):
         free(client, days="30")
+
+
+# --- The API writes its times straight from the engine's seconds ------------------------------
+
+# Half-hour offsets and shifts, a midnight that does not exist (Santiago), and none at all.
+ZONES = [
+    "America/Denver",
+    "America/St_Johns",
+    "Asia/Kolkata",
+    "Australia/Lord_Howe",
+    "America/Santiago",
+    "UTC",
+]
+# Both of Denver's clock changes in 2026, and a year either side.
+AROUND = [
+    int(datetime(2026, 3, 8, 9, tzinfo=UTC).timestamp()),
+    int(datetime(2026, 11, 1, 8, tzinfo=UTC).timestamp()),
+]
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(
+    zone=st.sampled_from(ZONES),
+    seconds=st.lists(
+        st.one_of(
+            # Whole minutes, as free times are, and any second.
+            st.integers(
+                min_value=(AROUND[0] - 400 * 86400) // 60, max_value=(AROUND[1] + 400 * 86400) // 60
+            ).map(lambda minute: minute * 60),
+            st.integers(min_value=AROUND[0] - 400 * 86400, max_value=AROUND[1] + 400 * 86400),
+            st.sampled_from(AROUND).flatmap(
+                lambda moment: st.integers(min_value=moment - 7200, max_value=moment + 7200)
+            ),
+        ),
+        max_size=50,
+    ),
+)
+def test_iso_times_are_written_as_datetime_writes_them(zone, seconds):
+    tz = ZoneInfo(zone)
+    assert iso_times(seconds, tz) == [datetime.fromtimestamp(s, tz).isoformat() for s in seconds]
