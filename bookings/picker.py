@@ -11,7 +11,7 @@ from .clinic_setup import ClinicSetup
 from .forms import ANY, SlotForm
 from .models import Booking, BookingPolicy, Service
 from .schedules import find_starts
-from .times import client_clock, clinic_tz
+from .times import client_clock, clinic_tz, day_label
 
 WEEK = 7
 
@@ -31,6 +31,8 @@ class Day:
     slots: list[datetime]  # the free starts, in clinic time
     bookable: bool  # inside today..horizon
     open: bool  # someone who offers the service works that weekday, and the clinic is open
+    name: str = ""  # "Tue"
+    label: str = ""  # "Dec 8"
 
 
 def picker_context(
@@ -137,6 +139,8 @@ def _days(monday, by_day, offering, therapist, setup, *, today, last_day) -> lis
             slots=by_day.get(day, []),
             bookable=today <= day <= last_day,
             open=day.weekday() in working and day not in closed,
+            name=day_label(day, "D"),
+            label=day_label(day, "M j"),
         )
         for day in _week(monday)
     ]

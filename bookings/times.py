@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import dateformat
+from django.utils.translation import get_language
 
 ZONE_NAMES = {
     "America/Denver": "Mountain Time",
@@ -77,7 +79,24 @@ def client_when(moment: datetime | None) -> str:
 
 def client_clock(moment: datetime | None) -> str:
     """'10:00 AM': a start time on the client's time picker."""
-    return _format(moment, CLOCK)
+    if moment is None:
+        return ""
+    local = moment.astimezone(clinic_tz())
+    # The picker writes dozens at a time: each minute of the day is written once.
+    return _written(time(local.hour, local.minute), CLOCK, get_language())
+
+
+def day_label(day: date, fmt: str) -> str:
+    """A date in `fmt` (Django's date format), as the `date` filter writes it, written once
+    per day and format."""
+    return _written(day, fmt, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _written(value: date | time, fmt: str, language: str | None) -> str:
+    if isinstance(value, time):
+        return dateformat.time_format(value, fmt)
+    return dateformat.format(value, fmt)
 
 
 def subject_when(moment: datetime) -> str:
