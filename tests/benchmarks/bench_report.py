@@ -245,10 +245,10 @@ def print_scaling(runs: list[dict]) -> None:
     _row("calibration loop", "", *(table.get("calibration", "") for table in tables))
     print(
         "\nScaling therapists only (Mon–Sat 9–17 with a lunch break, a room each, 2–3 bookings "
-        "a working day over 90 days), the cache cleared before each run; the median of up to 7 "
-        "runs. (×): the time as a multiple of a fixed pure-Python loop timed beside it, for "
-        "comparing machines. The past-bookings row gives its change against the same 5 × 30 "
-        "without them."
+        "a working day over 90 days), the free-times cache off (the setup in memory); the "
+        "median of up to 7 runs. (×): the time as a multiple of a fixed pure-Python loop "
+        "timed beside it, for comparing machines. The past-bookings row gives its change "
+        "against the same 5 × 30 without them."
     )
 
 
