@@ -12,10 +12,11 @@ Read-only: pages show these objects and the engine reads them; nothing saves the
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from time import monotonic
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -40,7 +41,8 @@ class ClinicSetup:
     needs: dict[int, set[int]]  # service pk -> features it requires
     preferred: dict[int, list[int]]  # therapist pk -> preferred rooms' pks
     closures: list[tuple[datetime, datetime]]  # the clinic's, from yesterday on, in order
-    built: float = field(default_factory=time.monotonic)
+    weekly: dict[int, dict] = field(default_factory=dict)  # therapist pk -> the engine's week
+    built: float = field(default_factory=monotonic)
 
     def service(self, slug: str) -> Service | None:
         return self.services.get(slug)
@@ -76,7 +78,7 @@ def current() -> ClinicSetup:
         kept is not None
         and version is not None
         and kept.version == version
-        and time.monotonic() - kept.built < MAX_AGE_SECONDS
+        and monotonic() - kept.built < MAX_AGE_SECONDS
     ):
         return kept
     _current = load(version)
@@ -119,7 +121,16 @@ def load(version: int | None = None) -> ClinicSetup:
             .order_by("start")
             .values_list("start", "end")
         ),
+        weekly={t.pk: weekly_hours(t.hours.all()) for t in therapists},
     )
+
+
+def weekly_hours(rows: Iterable[WorkingHours]) -> dict[int, list[tuple[time, time]]]:
+    """Working hours rows as the engine's week: weekday -> [(start, end), ...]."""
+    weekly: dict[int, list[tuple[time, time]]] = defaultdict(list)
+    for hours in rows:
+        weekly[hours.weekday].append((hours.start, hours.end))
+    return weekly
 
 
 def _pairs(through, left: str, right: str) -> dict[int, set[int]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from . import availability, clinic_setup, free_times
-from .clinic_setup import ClinicSetup
+from .clinic_setup import ClinicSetup, weekly_hours
 from .models import (
     Booking,
     BookingPolicy,
@@ -43,14 +43,6 @@ def rules_from(policy: BookingPolicy, *, staff: bool = False) -> availability.Ru
     if staff:
         return availability.Rules(step=policy.step, notice=timedelta(), horizon=STAFF_HORIZON)
     return availability.Rules(step=policy.step, notice=policy.notice, horizon=policy.horizon)
-
-
-def weekly_hours(rows: Iterable[WorkingHours]) -> dict[int, list[tuple[time, time]]]:
-    """Working hours rows as the engine's week: weekday -> [(start, end), ...]."""
-    weekly: dict[int, list[tuple[time, time]]] = defaultdict(list)
-    for hours in rows:
-        weekly[hours.weekday].append((hours.start, hours.end))
-    return weekly
 
 
 def schedule_of(therapist: Therapist) -> availability.Schedule:
@@ -162,7 +154,7 @@ def find_starts(
         setup.suitable_rooms(service),
         setup.preferred,
         window,
-        weekly={t.pk: weekly_hours(t.hours.all()) for t in therapists},
+        weekly={t.pk: setup.weekly.get(t.pk) or weekly_hours(t.hours.all()) for t in therapists},
         closures=setup.closures_between(*window.bounds),
         tz=tz,
         setup_version=setup.version,
