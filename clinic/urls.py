@@ -36,5 +36,7 @@ handler403 = "clinic.views.permission_denied"
 handler404 = "clinic.views.page_not_found"
 handler500 = "clinic.views.server_error"
 
-if os.environ.get("CLINIC_BENCH") == "1":  # make bench only: a view that does no work
-    urlpatterns.append(path("bench/bare", views.bench_bare))
+if os.environ.get("CLINIC_BENCH") == "1":  # make bench only: views that do no work
+    # /bench/hello reaches its view with no middleware (clinic/wsgi.py, clinic/bench.py);
+    # /bench/bare behind every middleware of settings.MIDDLEWARE.
+    urlpatterns += [path("bench/hello", views.bench_hello), path("bench/bare", views.bench_bare)]

@@ -171,5 +171,9 @@ def server_error(request):
     )
 
 
-def bench_bare(request):  # make bench: the baseline, only routed when CLINIC_BENCH=1
+def bench_hello(request):  # make bench: the baseline, with no middleware (clinic/bench.py)
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+def bench_bare(request):  # make bench: the same behind settings.MIDDLEWARE (CLINIC_BENCH=1)
     return HttpResponse(b"ok", content_type="text/plain")
