@@ -1,6 +1,19 @@
-"""Input no database can store is bad input: a 400 before any view or lookup sees it."""
+"""The site's own middleware: bad input refused early, and two of Django's and django-csp's
+made cheaper for the many responses that need nothing from them."""
 
+import functools
+
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import JsonResponse
+from django.utils.functional import SimpleLazyObject, empty
 
 from .views import bad_request
 
@@ -18,14 +31,30 @@ def _unstorable(query_dict) -> str | None:
     return None
 
 
+def _cookies_may_hold_one(request) -> bool:
+    # A NUL reaches a parsed cookie raw, or from an escape in a quoted value ("\000").
+    raw = request.META.get("HTTP_COOKIE", "")
+    return UNSTORABLE in raw or "\\" in raw
+
+
+def _query_may_hold_one(request) -> bool:
+    # Parameters are percent-decoded once: a NUL is "%00" in the query string, or raw.
+    raw = request.META.get("QUERY_STRING", "")
+    return UNSTORABLE in raw or "%00" in raw
+
+
 def unstorable_part(request) -> str | None:
-    """Which part of the request cannot be stored: "path", a parameter's name, or None."""
+    """Which part of the request cannot be stored: "path", a parameter's name, or None.
+
+    Cookies and the query string are parsed only when their raw text may hold a NUL.
+    """
     if UNSTORABLE in request.path_info:
         return "path"
-    for name, value in request.COOKIES.items():
-        if UNSTORABLE in name or UNSTORABLE in value:
-            return "cookie"
-    found = _unstorable(request.GET)
+    if _cookies_may_hold_one(request):
+        for name, value in request.COOKIES.items():
+            if UNSTORABLE in name or UNSTORABLE in value:
+                return "cookie"
+    found = _unstorable(request.GET) if _query_may_hold_one(request) else None
     if found is None and request.method == "POST" and request.content_type in FORM_TYPES:
         found = _unstorable(request.POST)
     return found
@@ -50,3 +79,104 @@ class RejectUnstorableInputMiddleware:
                 status=400,
             )
         return bad_request(request)
+
+
+# The storages that keep messages only in the "messages" cookie or the session.
+COOKIE_OR_SESSION_STORAGES = {
+    "django.contrib.messages.storage.fallback.FallbackStorage",
+    "django.contrib.messages.storage.cookie.CookieStorage",
+    "django.contrib.messages.storage.session.SessionStorage",
+}
+
+
+class LazyMessages(SimpleLazyObject):
+    """A request's message storage, made on first use. Whether there are any messages (what
+    every page's template asks) is answered without making it when the request brings none:
+    no messages cookie and no session, and nothing added since."""
+
+    def __init__(self, request):
+        super().__init__(functools.partial(default_storage, request))
+        self.__dict__["_request"] = request
+
+    def __bool__(self):
+        if self._wrapped is empty and _none_brought(self.__dict__["_request"]):
+            return False
+        return super().__bool__()
+
+
+def _none_brought(request) -> bool:
+    """Whether `request` can hold no messages: none in a cookie, no session to keep them."""
+    cookies = request.COOKIES
+    return (
+        settings.MESSAGE_STORAGE in COOKIE_OR_SESSION_STORAGES
+        and CookieStorage.cookie_name not in cookies
+        and settings.SESSION_COOKIE_NAME not in cookies
+    )
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's MessageMiddleware, with the message storage made only when something uses it
+    (a view adding a message, a template showing them): most responses never do."""
+
+    def process_request(self, request):
+        request._messages = LazyMessages(request)
+
+    def process_response(self, request, response):
+        storage = getattr(request, "_messages", None)
+        if isinstance(storage, LazyMessages) and storage._wrapped is empty:
+            return response  # never made, so nothing was added or read: nothing to store
+        return super().process_response(request, response)
+
+
+# The attributes django-csp's decorators set on a response (@csp, @csp_update, @csp_replace).
+PER_RESPONSE = frozenset(
+    f"_csp_{kind}{suffix}" for kind in ("config", "update", "replace") for suffix in ("", "_ro")
+)
+POLICY_SETTINGS = {"CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"}
+
+
+@functools.cache
+def site_policies() -> tuple[tuple[str, str, tuple, str], ...]:
+    """(header, policy, excluded path prefixes, exempting response attribute), enforced and
+    report-only: the settings' policies, built once (the settings do not change)."""
+    policies = []
+    for header, name, exempt in (
+        (HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt"),
+        (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", "_csp_exempt_ro"),
+    ):
+        value = build_policy(report_only=header == HEADER_REPORT_ONLY)
+        prefixes = tuple((getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+        if value:
+            policies.append((header, value, prefixes, exempt))
+    return tuple(policies)
+
+
+@receiver(setting_changed)
+def _policies_changed(*, setting, **kwargs):  # tests' override_settings
+    if setting in POLICY_SETTINGS:
+        site_policies.cache_clear()
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the site's policy built once rather than per response.
+
+    A response that changes its policy (django-csp's decorators) or a page that used a nonce
+    gets its header from django-csp itself, built for it; every other response gets the same
+    header django-csp would build, with the same exemptions and excluded prefixes.
+    """
+
+    def process_response(self, request, response):
+        if "_csp_nonce" in request.__dict__ or not PER_RESPONSE.isdisjoint(response.__dict__):
+            return super().process_response(request, response)
+        if settings.DEBUG and response.status_code in (404, 500):  # Django's debug pages
+            return response
+        for header, policy, prefixes, exempt in site_policies():
+            if (
+                header not in response
+                and getattr(response, exempt, False) is False
+                and not request.path_info.startswith(prefixes)
+            ):
+                response[header] = policy
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
