@@ -27,6 +27,8 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from clinic.compiled import CompiledQuery
+
 from .models import Booking, OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -215,13 +217,21 @@ def outbox_health(*, now: datetime) -> dict:
     return {"status": "late" if late else "ok", "late": late, "failed": failed}
 
 
+# Asked by every view of a booking's own page: compiled once (clinic/compiled.py).
+_newest_email_status = CompiledQuery(
+    lambda booking_id, to: (
+        OutboxEmail.objects.filter(booking_id=booking_id, to=to)
+        .order_by("-created_at", "-pk")
+        .values_list("status")[:1]
+    ),
+    int,
+    str,
+)
+
+
 def client_email_status(booking: Booking) -> str | None:
     """The status of the newest email to the booking's client, or None if there is none."""
     if not booking.email:
         return None
-    return (
-        booking.emails.filter(to=booking.email)
-        .order_by("-created_at", "-pk")
-        .values_list("status", flat=True)
-        .first()
-    )
+    row = _newest_email_status.first(booking.pk, booking.email)
+    return row[0] if row else None

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic.compiled import CompiledQuery, fields_of, instance
+
 from .catalogue import Therapist
 from .querysets import PeriodQuerySet
 
@@ -166,8 +168,10 @@ class BookingPolicy(models.Model):
 
     @classmethod
     def load(cls) -> "BookingPolicy":
-        policy = cls.objects.filter(pk=1).first()
-        return policy or cls(pk=1)
+        """The policy (its defaults until the owner saves it): read by most pages, so in a
+        query compiled once (clinic/compiled.py)."""
+        row = _the_policy.first()
+        return instance(cls, _POLICY_FIELDS, row) if row else cls(pk=1)
 
     @property
     def step(self) -> timedelta:
@@ -188,3 +192,9 @@ class BookingPolicy(models.Model):
     @property
     def window(self) -> timedelta:
         return timedelta(hours=self.cancellation_window)
+
+
+_POLICY_FIELDS = fields_of(BookingPolicy)
+_the_policy = CompiledQuery(
+    lambda: BookingPolicy.objects.filter(pk=1).values_list(*_POLICY_FIELDS)[:1]
+)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.ratelimit import rate_limited
 
-from .. import care_plans, notifications, outbox, services
+from .. import booking_page, care_plans, notifications, outbox, services
 from ..forms import ANY, CancelForm
 from ..models import Booking, BookingPolicy, Therapist
 from ..picker import picker_context
@@ -46,7 +46,13 @@ def _on_its_way(change: str, booking: Booking) -> str:
     return f"{done} {note % {'email': booking.email}}".strip()
 
 
-def _manage_context(booking: Booking, now: datetime, policy: BookingPolicy) -> dict:
+# `_manage_context`'s email status when the caller has not read it.
+UNREAD = object()
+
+
+def _manage_context(
+    booking: Booking, now: datetime, policy: BookingPolicy, *, email_status=UNREAD
+) -> dict:
     refused = services.can_client_change(booking, now=now, policy=policy)
     return {
         "booking": booking,
@@ -58,7 +64,9 @@ def _manage_context(booking: Booking, now: datetime, policy: BookingPolicy) -> d
         "refused_code": refused,
         "google_url": notifications.google_calendar_url(booking),
         "address": notifications.clinic_address(),
-        "email_status": outbox.client_email_status(booking),
+        "email_status": (
+            outbox.client_email_status(booking) if email_status is UNREAD else email_status
+        ),
     }
 
 
@@ -67,8 +75,12 @@ def _manage_context(booking: Booking, now: datetime, policy: BookingPolicy) -> d
 @require_GET
 def manage(request, token):
     """The booking's private page: details, what to expect, cancel and reschedule links."""
-    booking = _booking(token)
-    context = _manage_context(booking, timezone.now(), BookingPolicy.load())
+    page = booking_page.read(token)
+    if page is None:
+        raise Http404
+    context = _manage_context(
+        page.booking, timezone.now(), page.policy, email_status=page.email_status
+    )
     response = render(request, "bookings/manage.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

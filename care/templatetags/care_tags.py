@@ -7,8 +7,10 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from clinic.compiled import CompiledQuery, fields_of, instance
+
 from ..links import emailed_form_url, form_path, mailbox_key
-from ..models import Intake, IntakeState, SessionIntake
+from ..models import Intake, IntakeState, Outcome, SessionIntake
 from ..services import client_health_form, health_form
 
 register = template.Library()
@@ -156,20 +158,29 @@ def agenda_note_links(context, lanes, states: AgendaStates) -> dict:
     }
 
 
+OUTCOME_FIELDS = fields_of(Outcome)
+# On every view of a booking's own page: compiled once (clinic/compiled.py). One at most per
+# session and measure (outcome_one_per_session).
+_pain_before = CompiledQuery(
+    lambda booking_id: (
+        Outcome.objects.filter(booking_id=booking_id, measure=Outcome.Measure.PAIN_BEFORE)
+        .order_by()
+        .values_list(*OUTCOME_FIELDS)
+    ),
+    int,
+)
+
+
 @register.simple_tag
 def booking_pain(booking) -> dict:
     """For the booking's own page: may pain be given now, and what was given."""
     from django.utils import timezone
 
     from ..client_views import SCORES, pain_open
-    from ..models import Outcome
 
     is_open = pain_open(booking, timezone.now())
-    given = (
-        Outcome.objects.filter(booking=booking, measure=Outcome.Measure.PAIN_BEFORE).first()
-        if is_open
-        else None
-    )
+    row = _pain_before.first(booking.pk) if is_open else None
+    given = instance(Outcome, OUTCOME_FIELDS, row) if row else None
     return {
         "open": is_open,
         "given": given,

@@ -471,3 +471,90 @@ def test_a_later_price_change_leaves_a_booking_at_its_agreed_price(client, booki
     assert str(booking.agreed_price) == "95.00"
     page = text(client.get(f"/bookings/{booking.token}/"))
     assert "$95.00" in page and "$120.00" not in page
+
+
+# --- The booking page's own read (bookings/booking_page.py) -----------------------------------
+
+
+def _as_the_orm_reads_it(response, booking) -> str:
+    """The page rendered from the ORM's full read of the booking, the policy and its emails,
+    as every other page of the booking reads them, for the request `response` answered."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from bookings.models import BookingPolicy
+    from bookings.views.self_service import _booking, _manage_context
+
+    context = _manage_context(_booking(booking.token), timezone.now(), BookingPolicy.load())
+    return render_to_string("bookings/manage.html", context, request=response.wsgi_request)
+
+
+def _same_page(response, booking):
+    import re
+
+    def without_csrf(page):  # a new mask on every render
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+    assert response.status_code == 200
+    orm = _as_the_orm_reads_it(response, booking)
+    assert without_csrf(response.content.decode()) == without_csrf(orm)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_booking_page_shows_what_the_orms_read_would(client, booking, policy):
+    _same_page(client.get(booking.manage_path()), booking)
+    booking.emails.update(status="sent")
+    _same_page(client.get(booking.manage_path()), booking)
+    policy.cancellation_window = 12
+    policy.save()
+    page = client.get(booking.manage_path())
+    _same_page(page, booking)
+    assert "until 12 hours before it starts" in text(page)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_every_state_of_the_booking_page_shows_what_the_orms_read_would(
+    client, booking, policy, django_capture_on_commit_callbacks
+):
+    from bookings.models import BookingPolicy, Series
+    from care.models import Outcome
+
+    Outcome.objects.create(
+        client=booking.client, booking=booking, measure="pain_before", value={"score": 4}, at=NOW
+    )
+    page = client.get(booking.manage_path())
+    _same_page(page, booking)
+    assert (
+        'value="4" class="btn btn-primary" aria-describedby="pain-scale" aria-pressed="true"'
+        in (page.content.decode())
+    )
+    booking.series = Series.objects.create(client=booking.client, every_weeks=2)
+    booking.save()
+    _same_page(client.get(booking.manage_path()), booking)
+    BookingPolicy.objects.all().delete()  # the defaults, before the owner saves any
+    _same_page(client.get(booking.manage_path()), booking)
+    with time_machine.travel(TUESDAY_10 - timedelta(hours=20), tick=False):
+        _same_page(client.get(booking.manage_path()), booking)  # inside the window
+    for status in ("completed", "no_show", "cancelled"):
+        Booking.objects.filter(pk=booking.pk).update(status=status)
+        _same_page(client.get(booking.manage_path()), booking)
+
+
+def test_a_booking_with_no_email_says_none_is_sent(client, booking):
+    Booking.objects.filter(pk=booking.pk).update(email="")
+    booking.refresh_from_db()
+    page = client.get(booking.manage_path())
+    _same_page(page, booking)
+    assert "on its way to" not in text(page)
+
+
+def test_the_booking_page_reads_the_database_three_times(
+    client, booking, django_assert_max_num_queries
+):
+    """The booking with its service, therapist, newest email and the policy's window; the
+    health forms; the pain already given. It was six queries, one of 51 columns."""
+    client.get(booking.manage_path())
+    with django_assert_max_num_queries(3):
+        response = client.get(booking.manage_path())
+    assert response.status_code == 200
+    assert "How is your pain right now?" in text(response)  # every box shown

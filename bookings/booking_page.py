@@ -1,0 +1,77 @@
+"""What a booking's own page (`/bookings/<token>/`) reads of the database, in one query
+compiled once (clinic/compiled.py): the booking's columns the page, its health form and pain
+boxes read, its service and therapist, the status of the newest email to its contact, and
+the policy's cancellation window. Every other page of the booking reads it the usual way.
+
+A column the page starts to read must be added here, or each view of the page costs one
+more query (tests/bookings/test_self_service.py counts them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Subquery
+
+from clinic.compiled import CompiledQuery, fields_of, instance
+
+from .models import Booking, BookingPolicy, OutboxEmail, Service, Therapist
+
+BOOKING = fields_of(
+    Booking,
+    {"id", "reference", "token", "client_id", "name", "email", "service_id", "therapist_id"}
+    | {"series_id", "start", "end", "status", "price"},
+)
+SERVICE = fields_of(Service, {"id", "name", "slug", "what_to_expect", "duration", "price"})
+THERAPIST = fields_of(Therapist, {"id", "name"})
+POLICY = ("id", "cancellation_window")
+
+
+def _query(token: str):
+    newest_email = (
+        OutboxEmail.objects.filter(booking=OuterRef("pk"), to=OuterRef("email"))
+        .order_by("-created_at", "-pk")
+        .values("status")[:1]
+    )
+    window = BookingPolicy.objects.filter(pk=1).values("cancellation_window")[:1]
+    return (
+        Booking.objects.filter(token=token)
+        .annotate(email_status=Subquery(newest_email), policy_window=Subquery(window))
+        .values_list(
+            *BOOKING,
+            *(f"service__{name}" for name in SERVICE),
+            *(f"therapist__{name}" for name in THERAPIST),
+            # Annotations come last, in this order (clinic/compiled.py).
+            "email_status",
+            "policy_window",
+        )
+    )
+
+
+_page = CompiledQuery(_query, str)
+
+
+@dataclass
+class BookingPage:
+    booking: Booking  # with its service and therapist
+    # The policy: its cancellation window read, any other field loaded on first use.
+    policy: BookingPolicy
+    # outbox.client_email_status(booking)
+    email_status: str | None
+
+
+def read(token: str) -> BookingPage | None:
+    """The booking with this token as its page reads it, or None."""
+    row = _page.first(token) if len(token) <= 64 else None
+    if row is None:
+        return None
+    service_at = len(BOOKING)
+    therapist_at = service_at + len(SERVICE)
+    annotations_at = therapist_at + len(THERAPIST)
+    booking = instance(Booking, BOOKING, row[:service_at])
+    booking.service = instance(Service, SERVICE, row[service_at:therapist_at])
+    booking.therapist = instance(Therapist, THERAPIST, row[therapist_at:annotations_at])
+    email_status, window = row[annotations_at:]
+    # As BookingPolicy.load(): its defaults until the owner saves it.
+    policy = BookingPolicy(pk=1) if window is None else instance(BookingPolicy, POLICY, (1, window))
+    return BookingPage(booking, policy, email_status if booking.email else None)

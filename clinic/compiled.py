@@ -1,0 +1,107 @@
+"""Read queries whose SQL the ORM writes once per process, for the busiest pages.
+
+Building a queryset and compiling it to SQL is most of what a small query costs in Django
+(about four fifths of a lookup by key on a local database), and a page asks the same
+questions on every request, only about other rows. A `CompiledQuery` has the ORM write the
+SQL once per database, from a values_list() queryset built with placeholders; each run binds
+the new values, runs the SQL and converts the columns with the ORM's own converters, so it
+returns what the queryset would.
+
+Placeholders are text or integers compared as they are (an exact lookup, a foreign key's id);
+compiling checks that each reaches the SQL unchanged, once. The queryset is built once, so it
+must not read anything that changes between runs, such as the clock or a setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+
+# Placeholder values no real row or constant of ours uses (integers within a 32-bit key).
+_TEXT_MARK = "\x1fcompiled-query-{}\x1f"
+_INT_MARK = 2_147_480_000
+
+
+def _marks(kinds: tuple[type, ...]) -> list:
+    marks = []
+    for number, kind in enumerate(kinds):
+        if kind is str:
+            marks.append(_TEXT_MARK.format(number))
+        elif kind is int:
+            marks.append(_INT_MARK + number)
+        else:
+            raise ImproperlyConfigured(f"A compiled query's placeholders are str or int: {kind}")
+    return marks
+
+
+def fields_of(model, names=None, *, exclude=()) -> tuple[str, ...]:
+    """The attribute names of `model`'s columns (those in `names`, or all but `exclude`), in
+    the model's order, as `instance` needs them."""
+    return tuple(
+        field.attname
+        for field in model._meta.concrete_fields
+        if (names is None or field.attname in names) and field.attname not in exclude
+    )
+
+
+def instance(model, fields: tuple[str, ...], values):
+    """A `model` instance from a row of `fields` (from `fields_of`): the others are deferred,
+    loaded on first use like `only()`'s."""
+    return model.from_db(DEFAULT_DB_ALIAS, fields, values)
+
+
+class CompiledQuery:
+    """`build(*placeholders)` returns a values_list() queryset; `kinds` are the placeholders'
+    types (str or int). `rows(*values)` returns its rows for those values, as tuples: its
+    fields' columns, then its annotations' in the order annotated (as Django selects them;
+    list annotations last and in that order, and the queryset returns the same)."""
+
+    def __init__(self, build: Callable[..., QuerySet], *kinds: type):
+        self.build = build
+        self.kinds = kinds
+        self._compiled: dict[tuple[str, str], tuple] = {}
+
+    def rows(self, *values, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+        connection = connections[using]
+        compiled = self._compiled.get((using, connection.vendor))
+        if compiled is None:
+            compiled = self._compiled[using, connection.vendor] = self._compile(using)
+        sql, params, slots, compiler, converters = compiled
+        params = list(params)
+        for slot, kind, value in zip(slots, self.kinds, values, strict=True):
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise TypeError(f"{value!r} is not a {kind.__name__}")
+            params[slot] = value
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if converters:  # the ORM's own, as the queryset would apply them
+            rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
+        return rows
+
+    def first(self, *values, using: str = DEFAULT_DB_ALIAS) -> tuple | None:
+        rows = self.rows(*values, using=using)
+        return rows[0] if rows else None
+
+    def _compile(self, using: str) -> tuple:
+        marks = _marks(self.kinds)
+        queryset = self.build(*marks)
+        if not queryset.query.values_select:
+            raise ImproperlyConfigured("A compiled query is a values_list() queryset.")
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        if compiler.has_extra_select:
+            raise ImproperlyConfigured("A compiled query selects only the columns it returns.")
+        slots = []
+        for mark in marks:
+            found = [n for n, p in enumerate(params) if type(p) is type(mark) and p == mark]
+            if len(found) != 1:
+                raise ImproperlyConfigured(
+                    f"A compiled query's placeholder must reach its SQL once, as it is: {sql}"
+                )
+            slots.append(found[0])
+        converters = compiler.get_converters([column for column, _, _ in compiler.select])
+        return sql, tuple(params), tuple(slots), compiler, converters
