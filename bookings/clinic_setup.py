@@ -44,6 +44,12 @@ class ClinicSetup:
     weekly: dict[int, dict] = field(default_factory=dict)  # therapist pk -> the engine's week
     built: float = field(default_factory=monotonic)
 
+    @property
+    def edition(self) -> tuple[int | None, float]:
+        """Different for each reading of the setup: markup made from it (a therapist's face,
+        `{% once %}`) is kept under it."""
+        return (self.version, self.built)
+
     def service(self, slug: str) -> Service | None:
         return self.services.get(slug)
 

@@ -7,6 +7,7 @@ rolled-back change never sends mail and no request waits on a mail server.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -131,10 +132,17 @@ def google_calendar_url(booking: Booking) -> str:
             "Reference %(ref)s. To cancel or move it, use the link in your confirmation email."
         )
         % {"ref": booking.reference},
-        "location": clinic_address(),
-        "ctz": str(clinic_tz()),
     }
-    return "https://calendar.google.com/calendar/render?" + urlencode(params)
+    return f"{GOOGLE_CALENDAR}?{urlencode(params)}&{_google_place(clinic_address(), clinic_tz())}"
+
+
+GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
+
+
+@functools.lru_cache(maxsize=8)
+def _google_place(address: str, zone) -> str:
+    """The link's last parameters, the same for every booking: written once."""
+    return urlencode({"location": address, "ctz": str(zone)})
 
 
 # Emails that carry a secret link (signing in, reviewing a session): their text is hidden in

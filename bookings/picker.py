@@ -7,11 +7,11 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from . import clinic_setup
-from .clinic_setup import ClinicSetup
+from .clinic_setup import ClinicSetup, weekly_hours
 from .forms import ANY, SlotForm
 from .models import Booking, BookingPolicy, Service
 from .schedules import find_starts
-from .times import client_clock, clinic_tz, day_label
+from .times import client_clocks, clinic_tz, day_label
 
 WEEK = 7
 
@@ -93,17 +93,23 @@ def picker_context(
         "next_week": next_week if next_week <= last_day else None,
         "time_zone": tz,
         "policy": policy,
+        "setup_edition": setup.edition,
     }
 
 
+# What urlencode does to an ISO time (digits, "-", "T", ":" and "+" only).
+_QUOTED_ISO = str.maketrans({":": "%3A", "+": "%2B"})
+
+
 def _times(moments: list[datetime], therapist_param: str) -> list[Time]:
+    """The chosen day's free times (in clinic time), with their links' queries, as
+    urlencode({"therapist": ..., "start": ...}) writes them."""
+    therapist = urlencode({"therapist": therapist_param})
     return [
-        Time(
-            start=moment,
-            label=client_clock(moment),
-            query=urlencode({"therapist": therapist_param, "start": moment.isoformat()}),
+        Time(start=moment, label=label, query=f"{therapist}&start={iso.translate(_QUOTED_ISO)}")
+        for moment, label, iso in zip(
+            moments, client_clocks(moments), (m.isoformat() for m in moments), strict=True
         )
-        for moment in moments
     ]
 
 
@@ -127,10 +133,11 @@ def _chosen_day(search, chosen: date | None, *, today: date) -> tuple[date, list
 def _days(monday, by_day, offering, therapist, setup, *, today, last_day) -> list[Day]:
     """The week from `monday`: each day's free times, whether it can be booked and is open."""
     working = {
-        hours.weekday
+        weekday
         for person in offering
         if therapist is None or person.pk == therapist.pk
-        for hours in person.hours.all()
+        for weekday, spans in _weekly(person, setup).items()
+        if spans
     }
     closed = _closed_days(monday, setup)
     return [
@@ -144,6 +151,10 @@ def _days(monday, by_day, offering, therapist, setup, *, today, last_day) -> lis
         )
         for day in _week(monday)
     ]
+
+
+def _weekly(person, setup: ClinicSetup) -> dict:
+    return setup.weekly.get(person.pk) or weekly_hours(person.hours.all())
 
 
 def _week(monday: date) -> list[date]:

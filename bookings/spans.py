@@ -258,6 +258,13 @@ class RoomsAt:
 
     def choose(self, therapist: str, start: int, end: int, day: date) -> str | None:
         """A free room for `therapist`'s session and cleanup [start, end) on local `day`."""
+        for index in self.order(therapist, day):
+            if self.timelines[index].is_free(start, end):
+                return self.timelines[index].key
+        return None
+
+    def order(self, therapist: str, day: date) -> list[int]:
+        """The rooms' indices in the order `therapist` is offered them on local `day`."""
         order = self._orders.get((therapist, day))
         if order is None:
             # The order of preference is the same all day: work it out once per day.
@@ -266,10 +273,36 @@ class RoomsAt:
                 preferred=self.preferred.get(therapist, ()),
                 load={key: days.get(day, 0) for key, days in self.load.items()},
             )
-        for index in order:
-            if self.timelines[index].is_free(start, end):
-                return self.timelines[index].key
-        return None
+        return order
+
+    def free_at(self, owners: Mapping[int, tuple[str, date]], length: int) -> list[tuple]:
+        """(start, therapist, room) for each of `owners`' starts (start -> (therapist, local
+        date)) at which `choose` finds a room for [start, start + length), in time order.
+
+        As `choose` start by start, with its lookups hoisted out of the loop: an "any
+        therapist" month asks this hundreds of times.
+        """
+        keys = [room.key for room in self.timelines]
+        busy = []
+        for room in self.timelines:
+            if room._busy is None:
+                room._busy = Busy([*room.off, *room.booked])
+            busy.append((room._busy.spans, room._busy.ends))
+        slots = []
+        orders: dict[tuple[str, date], list] = {}
+        for start in sorted(owners):
+            owner = owners[start]
+            order = orders.get(owner)
+            if order is None:
+                order = orders[owner] = [(keys[i], *busy[i]) for i in self.order(*owner)]
+            end = start + length
+            for key, spans, ends in order:
+                # As Busy.meets: the first span ending after `start` is the only one to check.
+                index = bisect.bisect_right(ends, start)
+                if index == len(spans) or spans[index][0] >= end:
+                    slots.append((start, owner[0], key))
+                    break
+        return slots
 
 
 # --- Several therapists ----------------------------------------------------------------------
@@ -302,13 +335,7 @@ def free_slots_at(
     if rooms is None:
         return [(start, owners[start][0], None) for start in sorted(owners)]
     # Whether some room is free does not depend on the therapist, only which one it is.
-    slots: list[tuple[int, str, str | None]] = []
-    for start in sorted(owners):
-        therapist, day = owners[start]
-        room = rooms.choose(therapist, start, start + duration + buffer, day)
-        if room is not None:
-            slots.append((start, therapist, room))
-    return slots
+    return rooms.free_at(owners, duration + buffer)
 
 
 def _runs_by_sessions(timelines, figures, load) -> dict[int, list]:

@@ -47,7 +47,9 @@ def zone_name() -> str:
 def _format(moment: datetime | None, fmt: str) -> str:
     if moment is None:
         return ""
-    return dateformat.format(moment.astimezone(clinic_tz()), fmt)
+    zone = clinic_tz()
+    # The zone is in the key: aware datetimes are equal across zones when the instant is.
+    return _written(moment.astimezone(zone), fmt, get_language(), zone)
 
 
 def admin_time(moment: datetime | None) -> str:
@@ -83,17 +85,25 @@ def client_clock(moment: datetime | None) -> str:
         return ""
     local = moment.astimezone(clinic_tz())
     # The picker writes dozens at a time: each minute of the day is written once.
-    return _written(time(local.hour, local.minute), CLOCK, get_language())
+    return _written(time(local.hour, local.minute), CLOCK, get_language(), None)
+
+
+def client_clocks(moments: Iterable[datetime]) -> list[str]:
+    """`client_clock` of each of `moments`, already in clinic time (the picker's day)."""
+    language = get_language()
+    return [_written(time(m.hour, m.minute), CLOCK, language, None) for m in moments]
 
 
 def day_label(day: date, fmt: str) -> str:
     """A date in `fmt` (Django's date format), as the `date` filter writes it, written once
     per day and format."""
-    return _written(day, fmt, get_language())
+    return _written(day, fmt, get_language(), None)
 
 
 @functools.lru_cache(maxsize=4096)
-def _written(value: date | time, fmt: str, language: str | None) -> str:
+def _written(value: date | time, fmt: str, language: str | None, zone: ZoneInfo | None) -> str:
+    """`value` in `fmt`, written once per value, format, language and zone: Django's
+    `dateformat` takes tens of microseconds a call, and pages write the same times often."""
     if isinstance(value, time):
         return dateformat.time_format(value, fmt)
     return dateformat.format(value, fmt)

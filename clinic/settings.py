@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.clinic",
             ],
+            "libraries": {"fragments": "clinic.fragments"},
         },
     },
 ]

@@ -225,6 +225,11 @@ class Booking(models.Model):
         return self.price if self.price is not None else self.service.price
 
     @property
+    def status_label(self) -> str:
+        """As `get_status_display`, which rebuilds and hashes every choice on each call."""
+        return str(self.Status(self.status).label)
+
+    @property
     def minutes(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
 

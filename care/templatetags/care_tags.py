@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clinic.compiled import CompiledQuery, fields_of, instance
+from clinic.fragments import token_url
 
 from ..links import emailed_form_url, form_path, mailbox_key
 from ..models import Intake, IntakeState, Outcome, SessionIntake
@@ -185,7 +186,7 @@ def booking_pain(booking) -> dict:
         "open": is_open,
         "given": given,
         "scores": SCORES,
-        "url": reverse("care:pain", args=[booking.token]),
+        "url": token_url("care:pain", booking.token),
     }
 
 

@@ -12,7 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bookings import availability as new
-from bookings.spans import RoomsAt, RoomTimeline, Timeline, day_spans, free_starts_at
+from bookings.spans import (
+    RoomsAt,
+    RoomTimeline,
+    Timeline,
+    day_spans,
+    free_slots_at,
+    free_starts_at,
+)
 from tests.bookings import reference_engine as ref
 
 DENVER = ZoneInfo("America/Denver")
@@ -362,3 +369,27 @@ def test_rooms_at_choose_the_preferred_free_room():
     assert rooms.choose("maren", t("10:00"), t("11:00"), TUESDAY) == "elm"
     assert rooms.choose("jo", t("10:00"), t("11:00"), TUESDAY) == "elm"  # cedar is busier
     assert rooms.choose("jo", t("09:00"), t("10:00"), TUESDAY) == "birch"  # touching is free
+
+
+def test_free_slots_at_find_rooms_that_touch_their_bookings():
+    """A session with its cleanup may end as a room's booking starts, and start as one ends;
+    a start at which every room is taken is not offered."""
+    hour = 3600
+    maren = Timeline("maren", working=[(t("09:00"), t("13:00"), TUESDAY)])
+    birch = RoomTimeline("birch", booked=[(t("10:00"), t("11:00"))])
+    cedar = RoomTimeline("cedar", booked=[(t("09:00"), t("10:00")), (t("10:30"), t("12:00"))])
+    rooms = RoomsAt(timelines=[birch, cedar], preferred={"maren": ["birch", "cedar"]})
+    slots = free_slots_at(
+        [maren], duration=hour - 600, buffer=600, step=1800,
+        earliest=t("00:00"), latest=t("23:00"), rooms=rooms,
+    )  # fmt: skip
+    assert slots == [
+        (t("09:00"), "maren", "birch"),  # ends as birch's booking starts
+        # 09:30 and 10:00 and 10:30 meet both rooms' bookings.
+        (t("11:00"), "maren", "birch"),  # starts as birch's booking ends
+        (t("11:30"), "maren", "birch"),
+        (t("12:00"), "maren", "birch"),
+    ]
+    assert [room for _, _, room in slots] == [
+        rooms.choose("maren", start, start + hour, TUESDAY) for start, _, _ in slots
+    ]

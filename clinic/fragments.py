@@ -1,0 +1,112 @@
+"""What pages write the same way every time, worked out once per process: `{% once %}`,
+markup rendered once and reused, and `{% token_url %}`, a private link's URL.
+
+The site's header, footer and head links are the same on every page but for which menu item
+is current; rendering them means thirteen URL reversals, eight static-file lookups and the
+opening hours' loop on every request, about a third of a light page's time. `{% once %}`
+renders its body the first time it meets a key and then writes the stored text:
+
+    {% load fragments %}
+    {% once "header" request.resolver_match.url_name %} ... {% endonce %}
+
+The key is the quoted name and the values after it, plus the active language and the URL
+prefix. The body must depend on nothing else: settings, `{% url %}` without per-request
+arguments, `{% static %}` and the key's own values (a version that moves on whenever what
+the body shows changes will do, as the clinic setup's edition does for a therapist's face).
+Never put a form, a CSRF token, a user or a record inside. The store is per process and
+bounded (the fragment used longest ago makes room), emptied when a setting changes (tests),
+and not used with DEBUG on, so a template edited in development shows at once.
+
+`{% token_url "bookings:cancel" booking.token %}` writes what `{% url %}` would, for a URL
+whose one argument is a token from `secrets.token_urlsafe`: the URL is reversed once per
+name with a marker, and the marker replaced. A booking's page writes five such links, and
+each `{% url %}` costs tens of microseconds.
+"""
+
+import functools
+import re
+from collections import OrderedDict
+
+from django import template
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+# Enough for every page's header, the score buttons' combinations and the therapists' faces
+# many times over.
+MAX_FRAGMENTS = 512
+_rendered: OrderedDict[tuple, str] = OrderedDict()
+
+
+@receiver(setting_changed)
+def forget(**kwargs) -> None:
+    """The stored fragments are built from settings: drop them when one changes."""
+    _rendered.clear()
+    _url_around.cache_clear()
+
+
+class OnceNode(template.Node):
+    # Its body is hidden from template inheritance, which walks every page's tree for its
+    # blocks on each render: a `{% block %}` inside `{% once %}` would be rendered once too.
+    child_nodelists = ()
+
+    def __init__(self, name: str, parts: list[template.base.FilterExpression], nodelist):
+        self.name = name
+        self.parts = parts
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        if settings.DEBUG:
+            return self.nodelist.render(context)
+        values = tuple(part.resolve(context) for part in self.parts)
+        key = (self.name, get_language(), get_script_prefix(), *values)
+        text = _rendered.get(key)
+        if text is None:
+            text = _rendered[key] = self.nodelist.render(context)
+            if len(_rendered) > MAX_FRAGMENTS:
+                _rendered.popitem(last=False)
+        else:
+            _rendered.move_to_end(key)
+        return mark_safe(text)  # nosec B308 B703 - rendered by the template engine
+
+
+@register.tag
+def once(parser, token):
+    """{% once "name" value ... %}body{% endonce %}: see the module's docstring."""
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError("{% once %} needs a quoted name first.")
+    parts = [parser.compile_filter(bit) for bit in bits[2:]]
+    nodelist = parser.parse(("endonce",))
+    parser.delete_first_token()
+    return OnceNode(bits[1][1:-1], parts, nodelist)
+
+
+# What `secrets.token_urlsafe` writes: `reverse` would write it unchanged.
+URL_SAFE_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+_MARKER = "TOKEN-MARKER"
+
+
+@functools.lru_cache(maxsize=64)
+def _url_around(name: str, prefix: str) -> tuple[str, str]:
+    """The URL named `name` with a marker for its token, split around the marker."""
+    before, marker, after = reverse(name, args=[_MARKER]).partition(_MARKER)
+    if not marker:
+        raise ValueError(f"{name} does not write its argument as it is.")
+    return before, after
+
+
+def token_url(name: str, token: str) -> str:
+    """`reverse(name, args=[token])` for a URL-safe token, without reversing each time."""
+    if not URL_SAFE_TOKEN.fullmatch(token):
+        return reverse(name, args=[token])
+    before, after = _url_around(name, get_script_prefix())
+    return before + token + after
+
+
+register.simple_tag(token_url, name="token_url")
