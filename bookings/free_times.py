@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router
 
+from clinic import prepared
 from clinic.cache import bump_versions, versions
 
 from . import availability
@@ -290,7 +291,7 @@ def _select(model, columns: list, conditions: list, *, owners: list) -> list[tup
     selected, table = ", ".join(column(name) for name in columns), quote(meta.db_table)
     sql = f"SELECT {selected} FROM {table} WHERE {' AND '.join(where)}"  # noqa: S608 # nosec B608
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        prepared.execute(cursor, sql, params)  # planned once per connection on PostgreSQL
         return cursor.fetchall()
 
 

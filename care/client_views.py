@@ -26,8 +26,7 @@ from . import links, notes, progress
 from .aftercare import aftercare_path, book_next_path
 from .models import AftercareOptOut, Outcome, TreatmentNote
 from .note_forms import ScoreForm
-
-SCORES = list(range(11))
+from .services import SCORES, pain_open
 
 
 def _booking(token: str) -> Booking:
@@ -41,11 +40,6 @@ def _booking(token: str) -> Booking:
 def _private(response):
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
-
-
-def pain_open(booking: Booking, now) -> bool:
-    """Pain before a session may be given until it starts."""
-    return booking.status == Booking.Status.CONFIRMED and now < booking.start
 
 
 @rate_limited("lookup", methods=("GET", "POST"))

@@ -40,6 +40,14 @@ NOTE_FIELDS = ["subjective", "objective", "response", "assessment", "plan"]
 # The front desk is told about unreviewed forms this long before the session.
 ALERT_BEFORE = timedelta(hours=24)
 
+# Pain and function are scored 0 to 10.
+SCORES = list(range(11))
+
+
+def pain_open(booking: Booking, now) -> bool:
+    """Pain before a session may be given until it starts."""
+    return booking.status == Booking.Status.CONFIRMED and now < booking.start
+
 
 @dataclass
 class HealthForm:
@@ -158,13 +166,24 @@ def client_health_form(booking: Booking, *, proven: bool) -> HealthForm:
         rows = [row for row in _forms_seen[False].rows(booking.pk) if _seen_on_page(row, booking)]
     forms = [instance(Intake, INTAKE_STATE_FIELDS, row) for row in rows]
     submitted = [form for form in forms if form.status == Intake.Status.SUBMITTED]
-    since = booking.start - CURRENT_FOR
-    current = next((i for i in submitted if i.submitted_at > since), None)
-    outcome = (
-        current.reviews.order_by("-at", "-pk").values_list("outcome", flat=True).first()
-        if current is not None
-        else None
+    return client_form_state(
+        booking,
+        newest=submitted[0] if submitted else None,
+        draft=next((form for form in forms if form.status == Intake.Status.DRAFT), None),
+        review=lambda current: (
+            current.reviews.order_by("-at", "-pk").values_list("outcome", flat=True).first()
+        ),
     )
+
+
+def client_form_state(booking: Booking, *, newest, draft, review) -> HealthForm:
+    """The form's state from the newest submission the client may see (or None), the draft
+    (or None) and `review(form)`, the latest review's outcome of a form, asked only of a
+    current one: a submission counts for the session within 12 months before it."""
+    current = (
+        newest if newest is not None and newest.submitted_at > booking.start - CURRENT_FOR else None
+    )
+    outcome = review(current) if current is not None else None
     if current is None:
         state = IntakeState.MISSING
     elif not current.flagged:
@@ -172,12 +191,7 @@ def client_health_form(booking: Booking, *, proven: bool) -> HealthForm:
     else:
         state = IntakeState.REVIEWED if outcome else IntakeState.NEEDS_REVIEW
     return HealthForm(
-        booking=booking,
-        state=state,
-        outcome=outcome,
-        current=current,
-        last=submitted[0] if submitted else None,
-        draft=next((form for form in forms if form.status == Intake.Status.DRAFT), None),
+        booking=booking, state=state, outcome=outcome, current=current, last=newest, draft=draft
     )
 
 

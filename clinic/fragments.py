@@ -72,7 +72,8 @@ class OnceNode(template.Node):
                 _rendered.popitem(last=False)
         else:
             _rendered.move_to_end(key)
-        return mark_safe(text)  # nosec B308 B703 - rendered by the template engine
+        # Rendered, and escaped, by the template engine.
+        return mark_safe(text)  # nosec B308 B703
 
 
 @register.tag

@@ -118,6 +118,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             str(Path(tempfile.gettempdir()) / f"clinic-test-{os.getpid()}.sqlite3"),
         )
     }
+# PostgreSQL plans the busiest reads once per connection (clinic/prepared.py); 0 behind a
+# pooler that shares sessions between clients (PgBouncer in transaction mode).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), memory otherwise. A Redis

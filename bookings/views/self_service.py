@@ -75,12 +75,12 @@ def _manage_context(
 @require_GET
 def manage(request, token):
     """The booking's private page: details, what to expect, cancel and reschedule links."""
-    page = booking_page.read(token)
+    now = timezone.now()
+    page = booking_page.read(token, now=now)
     if page is None:
         raise Http404
-    context = _manage_context(
-        page.booking, timezone.now(), page.policy, email_status=page.email_status
-    )
+    context = _manage_context(page.booking, now, page.policy, email_status=page.email_status)
+    context.update(page.care)
     response = render(request, "bookings/manage.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

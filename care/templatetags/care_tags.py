@@ -1,5 +1,6 @@
-"""Health form states where bookings are shown: the client's booking page and emails, the
-booking's admin page and the agenda. States and outcomes only: no tag here reads an answer.
+"""Health form states where bookings are shown: the booking's emails, its admin page and the
+agenda (the client's booking page reads its own: care/booking_page.py). States and outcomes
+only: no tag here reads an answer.
 """
 
 from django import template
@@ -7,21 +8,11 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clinic.compiled import CompiledQuery, fields_of, instance
-from clinic.fragments import token_url
-
 from ..links import emailed_form_url, form_path, mailbox_key
-from ..models import Intake, IntakeState, Outcome, SessionIntake
-from ..services import client_health_form, health_form
+from ..models import Intake, IntakeState, SessionIntake
+from ..services import health_form
 
 register = template.Library()
-
-
-@register.simple_tag
-def booking_health_form(booking):
-    """The health form as the booking's own page shows it: only what was filled in through
-    its link (care.services.client_health_form)."""
-    return client_health_form(booking, proven=False)
 
 
 @register.simple_tag
@@ -156,37 +147,6 @@ def agenda_note_links(context, lanes, states: AgendaStates) -> dict:
         )
         for b in sessions
         if b.status != "cancelled" and (user.is_superuser or (own and b.therapist_id == own.pk))
-    }
-
-
-OUTCOME_FIELDS = fields_of(Outcome)
-# On every view of a booking's own page: compiled once (clinic/compiled.py). One at most per
-# session and measure (outcome_one_per_session).
-_pain_before = CompiledQuery(
-    lambda booking_id: (
-        Outcome.objects.filter(booking_id=booking_id, measure=Outcome.Measure.PAIN_BEFORE)
-        .order_by()
-        .values_list(*OUTCOME_FIELDS)
-    ),
-    int,
-)
-
-
-@register.simple_tag
-def booking_pain(booking) -> dict:
-    """For the booking's own page: may pain be given now, and what was given."""
-    from django.utils import timezone
-
-    from ..client_views import SCORES, pain_open
-
-    is_open = pain_open(booking, timezone.now())
-    row = _pain_before.first(booking.pk) if is_open else None
-    given = instance(Outcome, OUTCOME_FIELDS, row) if row else None
-    return {
-        "open": is_open,
-        "given": given,
-        "scores": SCORES,
-        "url": token_url("care:pain", booking.token),
     }
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import OuterRef, Subquery
 
-from bookings.models import Booking, OutboxEmail
+from bookings.models import Booking, OutboxEmail, Service
 from clinic.compiled import CompiledQuery, fields_of, instance
 from tests.factories import local, make_booking
 
@@ -120,3 +120,28 @@ def test_another_value_gives_another_row(bookings):
     query = CompiledQuery(by_token, str)
     first, second = (query.first(b.token) for b in bookings)
     assert second[2] - first[2] == timedelta(hours=2)
+
+
+def test_constants_are_written_into_the_statement_and_placeholders_stay_parameters(bookings):
+    """The booking's status (a constant of the queryset) is a literal; the token (the
+    placeholder) is still a parameter, so a quote in it is only ever data."""
+    from django.db import connection
+
+    query = CompiledQuery(
+        lambda token: Booking.objects.filter(
+            token=token, status=Booking.Status.CONFIRMED, service__name__contains="100%"
+        ).values_list("id"),
+        str,
+    )
+    assert query.rows(bookings[0].token) == []  # no service is named so
+    Service.objects.filter(pk=bookings[0].service_id).update(name="Sciatica: 100% relief")
+    assert query.rows(bookings[0].token) == [(bookings[0].pk,)]
+    sql, params, slots, _, _ = query._compiled["default", connection.vendor]
+    assert "'confirmed'" in sql and "100" in sql
+    assert len(params) == 1 and slots == (0,)
+    assert query.rows("x' OR '1'='1") == []
+    other = CompiledQuery(
+        lambda token: Booking.objects.filter(token=token, status="confirmed").values_list("id"),
+        str,
+    )
+    assert other.rows(bookings[1].token) == [(bookings[1].pk,)]

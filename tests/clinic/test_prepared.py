@@ -1,0 +1,70 @@
+"""Statements prepared once per connection on PostgreSQL (clinic/prepared.py)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bookings.models import Booking
+from clinic import prepared
+from clinic.compiled import CompiledQuery
+from tests.factories import local, make_booking
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+
+
+def by_token(token):
+    return Booking.objects.filter(token=token).values_list("id", "token", "start")
+
+
+def test_placeholders_are_numbered_and_percent_signs_unescaped():
+    sql = "SELECT strftime('%%s', a) FROM t WHERE b = %s AND c IN (%s, %s) AND d LIKE '50%%'"
+    assert prepared.numbered(sql) == (
+        "SELECT strftime('%s', a) FROM t WHERE b = $1 AND c IN ($2, $3) AND d LIKE '50%'"
+    )
+
+
+@pytest.fixture
+def bookings(db, policy, service, therapist):
+    return [
+        make_booking(therapist=therapist, service=service, start=local("2026-12-09", hour))
+        for hour in ("10:00", "12:00")
+    ]
+
+
+@on_postgresql
+def test_a_statement_is_prepared_once_and_run_as_one_query(bookings):
+    query = CompiledQuery(by_token, str)
+    with CaptureQueriesContext(connection) as ran:
+        for booking in bookings * 2:
+            assert query.rows(booking.token) == list(by_token(booking.token))
+    assert len(ran.captured_queries) == 8  # four of ours, four of the ORM's
+    ours = ran.captured_queries[::2]
+    assert all(q["sql"].startswith("EXECUTE clinic_") for q in ours)
+    assert len({q["sql"].split()[1] for q in ours}) == 1  # one statement
+
+
+@on_postgresql
+def test_a_new_connection_prepares_again(transactional_db, bookings):
+    query = CompiledQuery(by_token, str)
+    assert query.first(bookings[0].token)[0] == bookings[0].pk
+    connection.close()
+    assert query.first(bookings[1].token)[0] == bookings[1].pk
+
+
+@on_postgresql
+def test_without_prepared_statements_the_sql_runs_as_it_is(bookings, settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    query = CompiledQuery(by_token, str)
+    with CaptureQueriesContext(connection) as ran:
+        assert query.first(bookings[0].token)[0] == bookings[0].pk
+    assert ran.captured_queries[0]["sql"].startswith("SELECT")
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the other databases")
+def test_other_databases_run_the_sql_as_it_is(bookings):
+    query = CompiledQuery(by_token, str)
+    with CaptureQueriesContext(connection) as ran:
+        assert query.first(bookings[0].token)[0] == bookings[0].pk
+    assert ran.captured_queries[0]["sql"].startswith("SELECT")
