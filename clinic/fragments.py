@@ -7,7 +7,7 @@ opening hours' loop on every request, about a third of a light page's time. `{% 
 renders its body the first time it meets a key and then writes the stored text:
 
     {% load fragments %}
-    {% once "header" request.resolver_match.url_name %} ... {% endonce %}
+    {% once "header" nav %} ... {% endonce %}
 
 The key is the quoted name and the values after it, plus the active language and the URL
 prefix. The body must depend on nothing else: settings, `{% url %}` without per-request
