@@ -264,15 +264,22 @@ class RoomsAt:
         return None
 
     def order(self, therapist: str, day: date) -> list[int]:
-        """The rooms' indices in the order `therapist` is offered them on local `day`."""
+        """The rooms' indices in the order `therapist` is offered them on local `day`: as
+        `room_order`, the therapist's preferred rooms first, then the day's order."""
         order = self._orders.get((therapist, day))
         if order is None:
             # The order of preference is the same all day: work it out once per day.
-            order = self._orders[(therapist, day)] = room_order(
-                [room.key for room in self.timelines],
-                preferred=self.preferred.get(therapist, ()),
-                load={key: days.get(day, 0) for key, days in self.load.items()},
+            keys = [room.key for room in self.timelines]
+            by_day = self._orders.get((None, day))
+            if by_day is None:
+                load = {key: days.get(day, 0) for key, days in self.load.items()}
+                by_day = self._orders[(None, day)] = room_order(keys, preferred=(), load=load)
+            rank = {key: i for i, key in enumerate(self.preferred.get(therapist, ()))}
+            first = sorted(
+                (i for i, key in enumerate(keys) if key in rank), key=lambda i: rank[keys[i]]
             )
+            order = [*first, *(i for i in by_day if keys[i] not in rank)]
+            self._orders[(therapist, day)] = order
         return order
 
     def free_at(self, owners: Mapping[int, tuple[str, date]], length: int) -> list[tuple]:

@@ -150,10 +150,19 @@ class _Day:
 
     @classmethod
     def of(cls, moment: int, tz: ZoneInfo) -> _Day:
-        local = datetime.fromtimestamp(moment, tz).date()
+        return _day_of(datetime.fromtimestamp(moment, tz).date(), tz)
+
+    @classmethod
+    def of_date(cls, local: date, tz: ZoneInfo) -> _Day:
         opens = datetime.combine(local, time.min, tzinfo=tz)
         closes = datetime.combine(local + timedelta(days=1), time.min, tzinfo=tz)
         starts, ends = int(opens.timestamp()), int(closes.timestamp())
         last = datetime.fromtimestamp(ends - 1, tz)
         steady = opens.utcoffset() == last.utcoffset() and ends - starts == 86400
         return cls(starts, ends, local.isoformat(), opens.isoformat()[19:] if steady else None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _day_of(local: date, tz: ZoneInfo) -> _Day:
+    """A local day's bounds, worked out once: the API writes a month's starts and ends."""
+    return _Day.of_date(local, tz)

@@ -395,24 +395,59 @@ def _measure(port: int, page: dict, mode: str, args, found: dict, broken: list) 
 
 def http_figures(pages, args) -> tuple[dict, list[str], list[str]]:
     """Every page on a normal gunicorn ("cached"), then the cold ones on a gunicorn with
-    CLINIC_FREE_TIMES_CACHE=0; hello first of all and last of all."""
+    CLINIC_FREE_TIMES_CACHE=0; hello first of all and last of all, and a short hello run
+    between any two pages (`_beside`)."""
     if not shutil.which("wrk"):
         raise SystemExit("bench: wrk is not installed (scripts/bench.sh installs it).")
     found = {page["key"]: {} for page in pages}
     broken, notes = [], []
     name = args.label.lower()
+    hello = next(page for page in pages if page["key"] == "hello")
     with gunicorn(name, args.workers) as port:
         for page in pages:
             _measure(port, page, "cached", args, found, broken)
-    hello = next(page for page in pages if page["key"] == "hello")
-    cold = [page for page in pages if page["measure_cold"] and page is not hello] + [hello]
+        _beside(port, [p for p in pages if p is not hello], "cached", args, found)
+    cold = [page for page in pages if page["measure_cold"] and page is not hello]
     with gunicorn(f"{name}-cold", args.workers, COLD_ENV) as port:
-        for page in cold:
+        for page in [*cold, hello]:
             _measure(port, page, "cold", args, found, broken)
+        _beside(port, cold, "cold", args, found)
     if not found["hello"]:
         print(f"  bench: {HELLO_MISSING}")
         notes.append(HELLO_MISSING)
     return found, broken, notes
+
+
+# Each page's ratio is to hello measured just before and just after it, in turns, so that a
+# machine whose speed drifts during the run (a shared one does) moves both alike.
+HELLO_BESIDE_SECONDS = 3
+
+
+def _beside(port: int, pages: list[dict], mode: str, args, found: dict) -> None:
+    """The pages again, in turn with short hello runs: hello, page, hello, page, ..., hello.
+    Each page's `beside` holds its req/s over hello's mean of the runs either side."""
+    if not found["hello"].get(mode):
+        return
+    hello_url = f"http://127.0.0.1:{port}{HELLO}"
+
+    def hello_rps() -> float:
+        return run_wrk(
+            hello_url, seconds=HELLO_BESIDE_SECONDS, threads=args.threads,
+            connections=args.connections,
+        )["rps"]  # fmt: skip
+
+    print(f"  wrk each page beside hello ({mode}) ...", flush=True)
+    before = hello_rps()
+    for page in pages:
+        if mode not in found[page["key"]]:
+            continue
+        url = f"http://127.0.0.1:{port}{page['path']}"
+        rps = run_wrk(
+            url, seconds=HELLO_BESIDE_SECONDS, threads=args.threads, connections=args.connections
+        )["rps"]
+        after = hello_rps()
+        found[page["key"]][mode]["beside"] = rps / ((before + after) / 2)
+        before = after
 
 
 def baseline_of(found: dict) -> dict:
@@ -427,11 +462,14 @@ def baseline_of(found: dict) -> dict:
 
 
 def add_ratios(pages: list[dict], baseline_rps: float | None) -> None:
+    """Each page's ratio: to hello either side of it (`_beside`) where measured, else to
+    the run's baseline."""
     for page in pages:
         for mode in ("cached", "cold"):
             if mode in page:
                 rps = page[mode]["rps"]
-                page[mode]["ratio"] = rps / baseline_rps if baseline_rps else None
+                overall = rps / baseline_rps if baseline_rps else None
+                page[mode]["ratio"] = page[mode].get("beside", overall)
                 page[mode]["miss_share"] = miss_share(page[mode])
         page["verdict"] = page_verdict(page)
 
@@ -567,8 +605,9 @@ def print_pages(results: dict) -> None:
         f"\nHTTP: gunicorn {setup['gunicorn']}, {setup['workers']} sync workers, DEBUG off; "
         f"{setup['load']} per page after a 1 s warm-up ({setup['wrk']}).\n"
         f"cached = normal settings; cold = a second gunicorn with CLINIC_FREE_TIMES_CACHE=0 "
-        f"(every free-times answer computed). Ratios (×) are to {baseline['path']}, measured\n"
-        "first and last and averaged. p50/p99 ms: cached · cold. queries: in-process on an "
+        f"(every free-times answer computed). Ratios (×) are to {baseline['path']}, run in\n"
+        "turns with each page (hello, page, hello); req/s: the page's own run. p50/p99 ms: "
+        "cached · cold. queries: in-process on an "
         f"empty cache / repeated; in-proc: median of {PAGE_RUNS} repeated requests (test client)"
     )
     x = f"× {baseline['key'] or 'n/a'}"

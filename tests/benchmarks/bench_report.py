@@ -52,8 +52,10 @@ def print_intro(runs: list[dict]) -> None:
         f"{setup['booking_days']} days, the demo articles. One machine with {setup['cpus']} "
         f"CPUs running both gunicorn ({setup['workers']} sync workers, DEBUG off) and "
         f"`{setup['load']}` per page after a 1 s warm-up; Python {setup['python']}, Django "
-        f"{setup['django']}. Ratios are to `/bench/hello`, a Django view without middleware, "
-        "measured first and last and averaged. *Cached*: normal settings; *cold*: a second "
+        f"{setup['django']}. Ratios are to `/bench/hello`, a Django view without middleware: "
+        "each page is run again in turns with hello (hello, page, hello, 3 s each) and divided "
+        "by hello's mean either side of it, so that a drift of the machine's speed during the "
+        "run moves both alike. *Cached*: normal settings; *cold*: a second "
         "gunicorn with `CLINIC_FREE_TIMES_CACHE=0`, so every free-times answer is computed.\n"
     )
     print(f"*{CAVEAT}*\n")

@@ -393,3 +393,16 @@ def test_free_slots_at_find_rooms_that_touch_their_bookings():
     assert [room for _, _, room in slots] == [
         rooms.choose("maren", start, start + hour, TUESDAY) for start, _, _ in slots
     ]
+
+
+def test_rooms_are_offered_in_the_therapists_order_then_the_days():
+    rooms = RoomsAt(
+        timelines=[RoomTimeline("birch"), RoomTimeline("cedar"), RoomTimeline("elm")],
+        preferred={"maren": ["elm", "birch"], "jo": []},
+        load={"birch": {TUESDAY: 1}, "cedar": {TUESDAY: 3}},
+    )
+    assert rooms.order("maren", TUESDAY) == [2, 0, 1]  # elm, birch, then cedar
+    assert rooms.order("jo", TUESDAY) == [2, 0, 1]  # the least used first: elm, birch, cedar
+    assert rooms.order("maren", TUESDAY + timedelta(days=1)) == [2, 0, 1]
+    assert rooms.order("jo", TUESDAY + timedelta(days=1)) == [0, 1, 2]  # none used: as given
+    assert rooms.choose("maren", t("10:00"), t("11:00"), TUESDAY) == "elm"
