@@ -50,12 +50,17 @@ def hit(scope: str, request, *, limit: int, window: int) -> bool:
 
 
 def _count(cache, key: str, window: int) -> int:
-    """This request's number in its window: 1 for the first."""
+    """This request's number in its window: 1 for the first. Counting first (one call for
+    all but the window's first request), adding the key only when it is not there yet."""
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window's first request, or its key just expired
+        pass
     if cache.add(key, 1, timeout=window + 1):
         return 1
     try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr: a new window
+        return cache.incr(key)  # another request began the window meanwhile
+    except ValueError:  # and it expired at once: a new window
         cache.add(key, 1, timeout=window + 1)
         return 1
 

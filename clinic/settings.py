@@ -105,6 +105,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with a health check that asks the server only when it has said something
+    # (clinic/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "clinic.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Serialise writing transactions: a booking's check-then-insert runs alone (DESIGN.md).
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -125,15 +125,19 @@ def _weekly(week):
 
 
 def _busy(runs, days, gaps):
+    """Busy spans placed by local wall time, as the instants they name (the database holds
+    instants): a wall time in the spring gap names the instant its standard-time reading
+    gives, and each span ends no earlier than it starts. `local` spans are written in the
+    clinic's zone (with the fold of the autumn hour), the others in UTC."""
     intervals = []
     for day, fives, links in runs:
         start = datetime.combine(days[day % len(days)], time.min, tzinfo=DENVER) + fives * 5 * MIN
         for length, gap, local, (early, late) in links:
             end = start + length * 5 * MIN
-            begins = start + timedelta(microseconds=early)
-            interval = (begins, max(begins, end + timedelta(microseconds=late)))
-            if not local:
-                interval = (interval[0].astimezone(UTC), interval[1].astimezone(UTC))
+            begins = (start + timedelta(microseconds=early)).astimezone(UTC)
+            interval = (begins, max(begins, (end + timedelta(microseconds=late)).astimezone(UTC)))
+            if local:
+                interval = (interval[0].astimezone(DENVER), interval[1].astimezone(DENVER))
             intervals.append(interval)
             start = end + gaps[gap]
     return intervals

@@ -68,3 +68,54 @@ def test_other_databases_run_the_sql_as_it_is(bookings):
     with CaptureQueriesContext(connection) as ran:
         assert query.first(bookings[0].token)[0] == bookings[0].pk
     assert ran.captured_queries[0]["sql"].startswith("SELECT")
+
+
+# --- The backend's health check (clinic/postgresql/base.py) --------------------------------------
+
+
+def _as_a_request_starts():
+    """What Django does to kept connections when a request starts (close_old_connections)."""
+    connection.close_if_unusable_or_obsolete()
+
+
+@on_postgresql
+def test_a_kept_connection_is_used_without_asking_the_server(transactional_db, monkeypatch):
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    asked = []
+    monkeypatch.setattr(DatabaseWrapper, "is_usable", lambda self: asked.append(1) or True)
+    connection.ensure_connection()
+    for _ in range(3):
+        _as_a_request_starts()
+        assert Booking.objects.count() == 0
+    assert asked == []  # no SELECT 1 round trip
+
+
+@on_postgresql
+def test_a_connection_the_server_closed_is_replaced_before_it_is_used(transactional_db):
+    import select
+
+    import psycopg2
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        dropped = cursor.fetchone()[0]
+    settings_dict = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=settings_dict["NAME"],
+        user=settings_dict["USER"],
+        host=settings_dict["HOST"],
+        port=settings_dict["PORT"] or 5432,
+    )
+    try:
+        other.autocommit = True
+        other.cursor().execute("SELECT pg_terminate_backend(%s)", [dropped])
+    finally:
+        other.close()
+    # The server's goodbye reaches the socket (a bound, not a sleep: it is usually at once).
+    select.select([connection.connection.fileno()], [], [], 5)
+    _as_a_request_starts()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != dropped
+    assert Booking.objects.count() == 0
