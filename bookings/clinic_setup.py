@@ -50,6 +50,10 @@ class ClinicSetup:
         `{% once %}`) is kept under it."""
         return (self.version, self.built)
 
+    def week_of(self, therapist: Therapist) -> dict:
+        """The therapist's weekly hours as the engine's week (their rows when not held)."""
+        return self.weekly.get(therapist.pk) or weekly_hours(therapist.hours.all())
+
     def service(self, slug: str) -> Service | None:
         return self.services.get(slug)
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from . import clinic_setup
-from .clinic_setup import ClinicSetup, weekly_hours
+from .clinic_setup import ClinicSetup
 from .forms import ANY, SlotForm
 from .models import Booking, BookingPolicy, Service
 from .schedules import find_starts
@@ -136,7 +136,7 @@ def _days(monday, by_day, offering, therapist, setup, *, today, last_day) -> lis
         weekday
         for person in offering
         if therapist is None or person.pk == therapist.pk
-        for weekday, spans in _weekly(person, setup).items()
+        for weekday, spans in setup.week_of(person).items()
         if spans
     }
     closed = _closed_days(monday, setup)
@@ -151,10 +151,6 @@ def _days(monday, by_day, offering, therapist, setup, *, today, last_day) -> lis
         )
         for day in _week(monday)
     ]
-
-
-def _weekly(person, setup: ClinicSetup) -> dict:
-    return setup.weekly.get(person.pk) or weekly_hours(person.hours.all())
 
 
 def _week(monday: date) -> list[date]:

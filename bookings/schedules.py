@@ -154,7 +154,7 @@ def find_starts(
         setup.suitable_rooms(service),
         setup.preferred,
         window,
-        weekly={t.pk: setup.weekly.get(t.pk) or weekly_hours(t.hours.all()) for t in therapists},
+        weekly={t.pk: setup.week_of(t) for t in therapists},
         closures=setup.closures_between(*window.bounds),
         tz=tz,
         setup_version=setup.version,

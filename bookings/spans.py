@@ -258,10 +258,8 @@ class RoomsAt:
 
     def choose(self, therapist: str, start: int, end: int, day: date) -> str | None:
         """A free room for `therapist`'s session and cleanup [start, end) on local `day`."""
-        for index in self.order(therapist, day):
-            if self.timelines[index].is_free(start, end):
-                return self.timelines[index].key
-        return None
+        slots = self.free_at({start: (therapist, day)}, end - start)
+        return slots[0][2] if slots else None
 
     def order(self, therapist: str, day: date) -> list[int]:
         """The rooms' indices in the order `therapist` is offered them on local `day`: as

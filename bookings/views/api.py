@@ -46,18 +46,9 @@ def api_availability(request):
     return HttpResponse(body, content_type="application/json")
 
 
-def slots(starts, *, length: int, tz) -> list[dict]:
-    """The engine's starts as the API's slots: {"start", "end", "therapist"}."""
-    begins = iso_times((start for start, _, _ in starts), tz)
-    ends = iso_times((start + length for start, _, _ in starts), tz)
-    return [
-        {"start": begin, "end": end, "therapist": slug}
-        for begin, end, (_, slug, _) in zip(begins, ends, starts, strict=True)
-    ]
-
-
 def slots_json(starts, *, length: int, tz) -> str:
-    """`json.dumps(slots(...))`, written straight from the seconds: a month for "any
+    """The engine's starts as the API's slots ({"start", "end", "therapist"}, as json.dumps
+    writes a list of such dicts), written straight from the seconds: a month for "any
     therapist" has hundreds of slots, and building and encoding their dicts took longer than
     finding them. The times are ISO 8601 strings, which JSON writes as they are."""
     begins = iso_times((start for start, _, _ in starts), tz)

@@ -550,6 +550,10 @@ def test_every_state_of_the_booking_page_shows_what_the_orms_read_would(
         'value="4" class="btn btn-primary" aria-describedby="pain-scale" aria-pressed="true"'
         in (page.content.decode())
     )
+    # A given score is health data: no fragment kept in memory holds it (clinic/fragments.py).
+    from clinic import fragments
+
+    assert not any("aria-pressed" in text for text in fragments._rendered.values())
     booking.series = Series.objects.create(client=booking.client, every_weeks=2)
     booking.save()
     _same_page(client.get(booking.manage_path()), booking)
