@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -121,22 +121,27 @@ def series_created(series) -> None:
 
 
 def google_calendar_url(booking: Booking) -> str:
-    fmt = "%Y%m%dT%H%M%SZ"
-    params = {
-        "action": "TEMPLATE",
-        "text": _("%(service)s with %(therapist)s")
-        % {"service": booking.service, "therapist": booking.therapist.name},
-        "dates": f"{booking.start.astimezone(UTC):{fmt}}/{booking.end.astimezone(UTC):{fmt}}",
-        # No private link here: this URL is sent to Google.
-        "details": _(
-            "Reference %(ref)s. To cancel or move it, use the link in your confirmation email."
-        )
-        % {"ref": booking.reference},
+    """A link that opens Google Calendar's "new event" form filled in with the session: what
+    `urlencode` writes for action, text, dates, details, location and ctz, in that order."""
+    text = _("%(service)s with %(therapist)s") % {
+        "service": booking.service,
+        "therapist": booking.therapist.name,
     }
-    return f"{GOOGLE_CALENDAR}?{urlencode(params)}&{_google_place(clinic_address(), clinic_tz())}"
+    # No private link here: this URL is sent to Google.
+    details = _(
+        "Reference %(ref)s. To cancel or move it, use the link in your confirmation email."
+    ) % {"ref": booking.reference}
+    # The dates are digits and letters around a slash: `quote_plus` would write only the slash.
+    start, end = booking.start.astimezone(UTC), booking.end.astimezone(UTC)
+    dates = f"{start:{_GOOGLE_TIME}}%2F{end:{_GOOGLE_TIME}}"
+    return (
+        f"{GOOGLE_CALENDAR}?action=TEMPLATE&text={quote_plus(text)}&dates={dates}"
+        f"&details={quote_plus(details)}&{_google_place(clinic_address(), clinic_tz())}"
+    )
 
 
 GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
+_GOOGLE_TIME = "%Y%m%dT%H%M%SZ"
 
 
 @functools.lru_cache(maxsize=8)

@@ -64,7 +64,7 @@ class OnceNode(template.Node):
         if settings.DEBUG:
             return self.nodelist.render(context)
         values = tuple(part.resolve(context) for part in self.parts)
-        key = (self.name, get_language(), get_script_prefix(), *values)
+        key = (self.name, *_place(context), *values)
         text = _rendered.get(key)
         if text is None:
             text = _rendered[key] = self.nodelist.render(context)
@@ -74,6 +74,20 @@ class OnceNode(template.Node):
             _rendered.move_to_end(key)
         # Rendered, and escaped, by the template engine.
         return mark_safe(text)  # nosec B308 B703
+
+
+_PLACE = "clinic.fragments.place"
+
+
+def _place(context) -> tuple[str, str]:
+    """The active language and the URL prefix, read once per render: each read goes through
+    a context-local variable, and a page may hold a dozen `{% once %}` and private links.
+    The first dictionary of the render context lasts the whole render, includes too."""
+    root = context.render_context.dicts[0]
+    place = root.get(_PLACE)
+    if place is None:
+        place = root[_PLACE] = (get_language(), get_script_prefix())
+    return place
 
 
 @register.tag
@@ -102,12 +116,15 @@ def _url_around(name: str, prefix: str) -> tuple[str, str]:
     return before, after
 
 
-def token_url(name: str, token: str) -> str:
-    """`reverse(name, args=[token])` for a URL-safe token, without reversing each time."""
+def token_url(name: str, token: str, *, prefix: str | None = None) -> str:
+    """`reverse(name, args=[token])` for a URL-safe token, without reversing each time.
+    `prefix`: the URL prefix, when the caller has read it already."""
     if not URL_SAFE_TOKEN.fullmatch(token):
         return reverse(name, args=[token])
-    before, after = _url_around(name, get_script_prefix())
+    before, after = _url_around(name, get_script_prefix() if prefix is None else prefix)
     return before + token + after
 
 
-register.simple_tag(token_url, name="token_url")
+@register.simple_tag(takes_context=True, name="token_url")
+def token_url_tag(context, name: str, token: str) -> str:
+    return token_url(name, token, prefix=_place(context)[1])

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "clinic.middleware.SiteLanguageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads a cookie, a parameter or the path from the database.
     "clinic.middleware.RejectUnstorableInputMiddleware",
