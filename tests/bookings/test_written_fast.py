@@ -113,3 +113,32 @@ def test_a_time_is_written_in_the_clinics_zone_of_the_moment():
         assert client_when(moment) == "Tuesday, December 8, 2026 at 12:00 PM EST"
     assert client_when(moment.astimezone(UTC)) == "Tuesday, December 8, 2026 at 10:00 AM MST"
     assert client_when(NOW) == "Monday, December 7, 2026 at 8:00 AM MST"
+
+
+@given(
+    st.sampled_from(["Maren Ostby", "Luis Echeverría", "Tom & Jerry+Co", "a/b?c=d#e"]),
+    moments,
+    st.sampled_from([30, 60, 90]),
+)
+def test_the_google_calendar_link_is_what_urlencode_writes(therapist_name, start, minutes):
+    from bookings.models import Booking, Service, Therapist
+    from bookings.notifications import clinic_address, google_calendar_url
+    from bookings.times import clinic_tz
+
+    service = Service(name="Neck & shoulder massage", duration=minutes)
+    therapist = Therapist(name=therapist_name)
+    booking = Booking(service=service, therapist=therapist, reference="MB-7Q2X")
+    booking.start, booking.end = start, start + timedelta(minutes=minutes)
+    written = "%Y%m%dT%H%M%SZ"
+    expected = urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": f"{service} with {therapist_name}",
+            "dates": f"{start.astimezone(UTC):{written}}/{booking.end.astimezone(UTC):{written}}",
+            "details": "Reference MB-7Q2X. To cancel or move it, use the link in your "
+            "confirmation email.",
+            "location": clinic_address(),
+            "ctz": str(clinic_tz()),
+        }
+    )
+    assert google_calendar_url(booking) == f"https://calendar.google.com/calendar/render?{expected}"

@@ -103,3 +103,41 @@ def test_each_page_marks_its_own_menu_item_as_current(client):
             assert len(current) == 1 and f">{item}</a>" in current[0], (path, current)
         home = client.get("/").content.decode()
         assert 'aria-current="page"' not in home[: home.index("</header>")]
+
+
+def test_once_keeps_a_fragment_per_language():
+    from django.utils import translation
+
+    source = (
+        '{% load i18n %}{% once "test-language" %}{% get_current_language as code %}'
+        "{{ code }}{% endonce %}"
+    )
+    for code in ("de", "fr", "de"):
+        with translation.override(code):
+            assert render(source) == code
+
+
+def test_the_language_middleware_activates_the_sites_language(rf, settings):
+    """Each request runs with LANGUAGE_CODE activated, as found (not as a fallback)."""
+    from django.http import HttpResponse
+    from django.utils import translation
+    from django.utils.translation import trans_real
+
+    from clinic.middleware import SiteLanguageMiddleware
+
+    seen = []
+
+    def view(request):
+        active = getattr(trans_real._active, "value", None)
+        seen.append(active.language() if active is not None else None)
+        return HttpResponse()
+
+    settings.LANGUAGE_CODE = "en-us"
+    translation.deactivate()
+    try:
+        SiteLanguageMiddleware(view)(rf.get("/"))
+        settings.LANGUAGE_CODE = "de"
+        SiteLanguageMiddleware(view)(rf.get("/"))
+    finally:
+        translation.activate("en-us")
+    assert seen == ["en-us", "de"]
