@@ -39,7 +39,9 @@ def _query(token: str):
     )
     window = BookingPolicy.objects.filter(pk=1).values("cancellation_window")[:1]
     return (
+        # One booking per token: nothing to sort.
         Booking.objects.filter(token=token)
+        .order_by()
         .annotate(
             email_status=Subquery(newest_email),
             policy_window=Subquery(window),

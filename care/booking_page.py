@@ -45,9 +45,10 @@ def _annotations() -> dict:
             Intake.objects.filter(booking=OuterRef("pk"), status=Intake.Status.DRAFT)
         ),
         "care_pain_before": Subquery(
-            Outcome.objects.filter(
-                booking=OuterRef("pk"), measure=Outcome.Measure.PAIN_BEFORE
-            ).values("value")[:1]
+            # One per session and measure: no order (the model's would join the booking).
+            Outcome.objects.filter(booking=OuterRef("pk"), measure=Outcome.Measure.PAIN_BEFORE)
+            .order_by()
+            .values("value")[:1]
         ),
     }
 

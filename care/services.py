@@ -72,6 +72,11 @@ class HealthForm:
     def out_of_date(self) -> bool:
         return self.current is None and self.last is not None
 
+    @property
+    def started(self) -> bool:
+        """Whether a draft is being filled in."""
+        return self.draft is not None
+
 
 def health_form(booking: Booking) -> HealthForm:
     """The person's health form state for `booking`, as the staff see it (no answers).

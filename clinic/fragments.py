@@ -13,7 +13,19 @@ The key is the quoted name and the values after it, plus the active language and
 prefix. The body must depend on nothing else: settings, `{% url %}` without per-request
 arguments, `{% static %}` and the key's own values (a version that moves on whenever what
 the body shows changes will do, as the clinic setup's edition does for a therapist's face).
-Never put a form, a CSRF token, a user or a record inside. The store is per process and
+Never put a form, a CSRF token, a user or a record inside.
+
+A booking's private link is the one exception, as `token=`: a part of the booking's page
+that is the same for every booking in the same state but for its links,
+
+    {% once "health-box" health.state token=booking.token %}
+      <a href="{% token_url 'care:start' token %}">...</a>
+    {% endonce %}
+
+is rendered with a stand-in for `token` and stored without it; each page writes its own
+token into the stored text. Only a URL-safe token is written in (`secrets.token_urlsafe`'s
+alphabet, which needs no escaping in HTML); any other is rendered afresh. So what is stored
+is the same for everyone: nothing of a person, their booking or their token. The store is per process and
 bounded (the fragment used longest ago makes room), emptied when a setting changes (tests),
 and not used with DEBUG on, so a template edited in development shows at once.
 
@@ -25,6 +37,7 @@ each `{% url %}` costs tens of microseconds.
 
 import functools
 import re
+import secrets
 from collections import OrderedDict
 
 from django import template
@@ -55,16 +68,29 @@ class OnceNode(template.Node):
     # blocks on each render: a `{% block %}` inside `{% once %}` would be rendered once too.
     child_nodelists = ()
 
-    def __init__(self, name: str, parts: list[template.base.FilterExpression], nodelist):
+    def __init__(self, name: str, parts: list, nodelist, token=None):
         self.name = name
         self.parts = parts
         self.nodelist = nodelist
+        self.private_token = token  # a FilterExpression: a booking's private token, or None
 
     def render(self, context) -> str:
+        if self.private_token is None:
+            return self._stored(context, None)
+        token = self.private_token.resolve(context)
+        if settings.DEBUG or not (isinstance(token, str) and URL_SAFE_TOKEN.fullmatch(token)):
+            with context.push(token=token):  # rendered as it is, not stored
+                return self.nodelist.render(context)
+        with context.push(token=_TOKEN_STAND_IN):
+            text = self._stored(context, token)
+        # A URL-safe token needs no escaping.
+        return mark_safe(text.replace(_TOKEN_STAND_IN, token))  # nosec B308 B703
+
+    def _stored(self, context, token: str | None) -> str:
         if settings.DEBUG:
             return self.nodelist.render(context)
         values = tuple(part.resolve(context) for part in self.parts)
-        key = (self.name, *_place(context), *values)
+        key = (self.name, *_place(context), token is not None, *values)
         text = _rendered.get(key)
         if text is None:
             text = _rendered[key] = self.nodelist.render(context)
@@ -96,14 +122,20 @@ def once(parser, token):
     bits = token.split_contents()
     if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
         raise template.TemplateSyntaxError("{% once %} needs a quoted name first.")
+    token = None
+    if bits[-1].startswith("token="):
+        token = parser.compile_filter(bits.pop()[len("token=") :])
     parts = [parser.compile_filter(bit) for bit in bits[2:]]
     nodelist = parser.parse(("endonce",))
     parser.delete_first_token()
-    return OnceNode(bits[1][1:-1], parts, nodelist)
+    return OnceNode(bits[1][1:-1], parts, nodelist, token)
 
 
 # What `secrets.token_urlsafe` writes: `reverse` would write it unchanged.
 URL_SAFE_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+# What `{% once ... token= %}` renders in the token's place: URL-safe, and new each process,
+# so no template or stored text can hold it by chance.
+_TOKEN_STAND_IN = f"tokenStandIn{secrets.token_hex(12)}"
 _MARKER = "TOKEN-MARKER"
 
 

@@ -60,6 +60,7 @@ def _manage_context(
         "end": booking.end.astimezone(clinic_tz()),
         "policy": policy,
         "can_change": refused is None,
+        "in_plan": booking.series_id is not None,
         "refused_message": change_refusal(refused, policy) if refused else "",
         "refused_code": refused,
         "google_url": notifications.google_calendar_url(booking),

@@ -517,7 +517,12 @@ def _same_page(response, booking):
     def without_csrf(page):  # a new mask on every render
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
 
+    from clinic import fragments
+
     assert response.status_code == 200
+    # The reference is rendered with nothing kept from earlier pages (clinic/fragments.py):
+    # a part of the page kept under too small a key would show another state's text.
+    fragments._rendered.clear()
     orm = _as_the_orm_reads_it(response, booking)
     assert without_csrf(response.content.decode()) == without_csrf(orm)
 
@@ -603,6 +608,18 @@ def test_every_state_of_the_health_form_shows_what_care_reads_apart(client, book
     someone = Client.objects.create(name="Someone Else", email="else@example.com")
     submit(client=someone, submitted_at=NOW)  # the newest, but not the booking's person's
     shows("We would like to talk with you before your session")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_each_booking_page_links_with_its_own_token(client, booking, service, therapist):
+    """Parts of the page kept once per state carry each booking's own private links."""
+    other = make_booking(service=service, therapist=therapist, start=TUESDAY_10 + timedelta(days=1))
+    for shown, hidden in ((booking, other), (other, booking), (booking, other)):
+        page = client.get(shown.manage_path())
+        _same_page(page, shown)
+        for link in ("health-form/", "reschedule/", "cancel/", "booking.ics", "pain/"):
+            assert f"/bookings/{shown.token}/{link}" in text(page), link
+        assert hidden.token not in text(page)
 
 
 def test_a_booking_with_no_email_says_none_is_sent(client, booking):
