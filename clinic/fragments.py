@@ -13,7 +13,9 @@ The key is the quoted name and the values after it, plus the active language and
 prefix. The body must depend on nothing else: settings, `{% url %}` without per-request
 arguments, `{% static %}` and the key's own values (a version that moves on whenever what
 the body shows changes will do, as the clinic setup's edition does for a therapist's face).
-Never put a form, a CSRF token, a user or a record inside.
+Never put a form, a CSRF token, a user or a record inside. The store is per process and
+bounded (the fragment used longest ago makes room), emptied when a setting changes (tests),
+and not used with DEBUG on, so a template edited in development shows at once.
 
 A booking's private link is the one exception, as `token=`: a part of the booking's page
 that is the same for every booking in the same state but for its links,
@@ -25,9 +27,7 @@ that is the same for every booking in the same state but for its links,
 is rendered with a stand-in for `token` and stored without it; each page writes its own
 token into the stored text. Only a URL-safe token is written in (`secrets.token_urlsafe`'s
 alphabet, which needs no escaping in HTML); any other is rendered afresh. So what is stored
-is the same for everyone: nothing of a person, their booking or their token. The store is per process and
-bounded (the fragment used longest ago makes room), emptied when a setting changes (tests),
-and not used with DEBUG on, so a template edited in development shows at once.
+is the same for everyone: nothing of a person, their booking or their token.
 
 `{% token_url "bookings:cancel" booking.token %}` writes what `{% url %}` would, for a URL
 whose one argument is a token from `secrets.token_urlsafe`: the URL is reversed once per

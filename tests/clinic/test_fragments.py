@@ -141,3 +141,31 @@ def test_the_language_middleware_activates_the_sites_language(rf, settings):
     finally:
         translation.activate("en-us")
     assert seen == ["en-us", "de"]
+
+
+def test_once_with_a_token_writes_each_pages_own_token_and_stores_none():
+    source = (
+        '{% once "test-token" state token=booking.token %}{{ state }}: '
+        "{% token_url 'bookings:cancel' token %}{% endonce %}"
+    )
+    tokens = [new_manage_token() for _ in range(3)]
+    for token in tokens:
+        page = render(source, state="open", booking={"token": token})
+        assert page == f"open: {reverse('bookings:cancel', args=[token])}"
+    assert render(source, state="shut", booking={"token": tokens[0]}).startswith("shut: ")
+    stored = " ".join(fragments._rendered.values())
+    assert "open: " in stored and not any(token in stored for token in tokens)
+
+
+def test_once_renders_a_token_it_cannot_write_in_as_it_is():
+    source = '{% once "test-odd-token" token=booking.token %}[{{ token }}]{% endonce %}'
+    assert render(source, booking={"token": "a<b"}) == "[a&lt;b]"
+    assert render(source, booking={"token": "ok-token"}) == "[ok-token]"
+    assert render(source, booking={"token": "a b"}) == "[a b]"
+    assert not any("a b" in text or "a&lt;b" in text for text in fragments._rendered.values())
+
+
+def test_once_with_a_token_is_rendered_every_time_with_debug_on():
+    source = '{% once "test-token-debug" token=booking.token %}{{ token }}{{ n }}{% endonce %}'
+    with override_settings(DEBUG=True):
+        assert [render(source, n=n, booking={"token": "t"}) for n in (1, 2)] == ["t1", "t2"]
