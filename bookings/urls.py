@@ -28,6 +28,7 @@ urlpatterns = [
     path("book/<slug:slug>/confirm/", views.confirm, name="confirm"),
     path("bookings/<str:token>/", views.manage, name="manage"),
     path("bookings/<str:token>/booking.ics", views.booking_ics, name="booking_ics"),
+    path("bookings/<str:token>/google-calendar/", views.google_calendar, name="google_calendar"),
     path("bookings/<str:token>/cancel/", views.cancel, name="cancel"),
     path("bookings/<str:token>/cancel-plan/", views.cancel_plan, name="cancel_plan"),
     path("bookings/<str:token>/reschedule/", views.reschedule, name="reschedule"),

@@ -63,7 +63,6 @@ def _manage_context(
         "in_plan": booking.series_id is not None,
         "refused_message": change_refusal(refused, policy) if refused else "",
         "refused_code": refused,
-        "google_url": notifications.google_calendar_url(booking),
         "address": notifications.clinic_address(),
         "email_status": (
             outbox.client_email_status(booking) if email_status is UNREAD else email_status
@@ -98,6 +97,15 @@ def booking_ics(request, token):
     )
     response["Content-Disposition"] = f'attachment; filename="booking-{booking.reference}.ics"'
     return response
+
+
+@rate_limited("lookup", methods=("GET", "POST"))
+@never_cache
+@require_GET
+def google_calendar(request, token):
+    """On to Google Calendar's "new event" form, filled in with the session. The booking's
+    page links here rather than to Google: the link is worked out only when followed."""
+    return HttpResponseRedirect(notifications.google_calendar_url(_booking(token)))
 
 
 @rate_limited("lookup", methods=("GET", "POST"))

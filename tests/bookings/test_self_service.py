@@ -177,7 +177,12 @@ def test_the_booking_page_shows_the_booking_and_its_options(client, booking):
     assert response.status_code == 200
     assert booking.reference in page and "Maren Ostby" in page
     assert "Tuesday, December 8, 2026 at 10:00 AM MST" in page
-    assert "calendar.google.com/calendar/render?action=TEMPLATE" in page
+    google = client.get(f"/bookings/{booking.token}/google-calendar/")
+    assert f'href="/bookings/{booking.token}/google-calendar/"' in response.content.decode()
+    assert google.status_code == 302
+    assert google["Location"] == notifications.google_calendar_url(booking)
+    assert google["Location"].startswith("https://calendar.google.com/calendar/render?")
+    assert client.get("/bookings/not-a-booking/google-calendar/").status_code == 404
     assert (
         f"/bookings/{booking.token}/cancel/" in page
         and f"/bookings/{booking.token}/reschedule/" in page
