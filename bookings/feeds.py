@@ -11,9 +11,10 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from icalendar import Calendar
+
+from clinic.http import never_cache
 
 from .models import Booking, Therapist
 from .notifications import booking_event

@@ -24,11 +24,11 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from bookings.models import Booking, Client, staff_scope
 from bookings.times import admin_time
+from clinic.http import never_cache
 
 from . import notes, progress
 from .models import Outcome, TreatmentNote, UnsignedSession, may_read

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bookings.models import Booking
+from clinic.http import never_cache
 from clinic.ratelimit import rate_limited
 
 from . import links, questions, services

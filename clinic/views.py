@@ -5,7 +5,6 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
@@ -13,6 +12,7 @@ from bookings.jobs import worker_health
 from bookings.models import ClinicPhoto, Review, Service, Therapist
 from bookings.outbox import outbox_health
 
+from .http import never_cache
 from .seo import json_ld
 
 

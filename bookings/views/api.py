@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from clinic.http import never_cache
 
 from .. import clinic_setup
 from ..forms import ANY, AvailabilityForm

@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from clinic.http import never_cache
 from clinic.ratelimit import rate_limited
 
 from ..models import ReviewOptOut, ReviewRequest, normal_email

@@ -12,9 +12,9 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from clinic.http import never_cache
 from clinic.ratelimit import rate_limited
 
 from .. import waitlist
