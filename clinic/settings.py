@@ -90,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.clinic",
+                # `{% csrf_token %}`: Django's token, drawn in one read (clinic/csrf.py).
+                "clinic.csrf.context_processor",
             ],
             "libraries": {"fragments": "clinic.fragments"},
         },
