@@ -181,10 +181,10 @@ def find_slots(
     **options,
 ) -> list[availability.Slot]:
     """`find_starts` as slots, with UTC datetimes (see `in_clinic_time` for display)."""
-    slots = []
+    slots, length = [], service.length
     for seconds, slug, room in find_starts(service, therapist, first, last, **options):
         start = datetime.fromtimestamp(seconds, UTC)
-        slots.append(availability.Slot(start, start + service.length, slug, room))
+        slots.append(availability.Slot(start, start + length, slug, room))
     return slots
 
 

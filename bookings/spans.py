@@ -266,19 +266,39 @@ class RoomsAt:
         `room_order`, the therapist's preferred rooms first, then the day's order."""
         order = self._orders.get((therapist, day))
         if order is None:
-            # The order of preference is the same all day: work it out once per day.
-            keys = [room.key for room in self.timelines]
-            by_day = self._orders.get((None, day))
-            if by_day is None:
-                load = {key: days.get(day, 0) for key, days in self.load.items()}
-                by_day = self._orders[(None, day)] = room_order(keys, preferred=(), load=load)
+            first = self._preferred_first(therapist)
+            by_day = self._by_load(day)
+            order = [*first, *(i for i in by_day if i not in first)] if first else by_day
+            self._orders[(therapist, day)] = order
+        return order
+
+    def _keys(self) -> list[str]:
+        keys = self._orders.get(None)
+        if keys is None:
+            keys = self._orders[None] = [room.key for room in self.timelines]
+        return keys
+
+    def _preferred_first(self, therapist: str) -> list[int]:
+        """The indices of `therapist`'s preferred rooms, in their order (the same every day)."""
+        first = self._orders.get((therapist, None))
+        if first is None:
+            keys = self._keys()
             rank = {key: i for i, key in enumerate(self.preferred.get(therapist, ()))}
             first = sorted(
                 (i for i, key in enumerate(keys) if key in rank), key=lambda i: rank[keys[i]]
             )
-            order = [*first, *(i for i in by_day if keys[i] not in rank)]
-            self._orders[(therapist, day)] = order
-        return order
+            self._orders[(therapist, None)] = first
+        return first
+
+    def _by_load(self, day: date) -> list[int]:
+        """Every room's index, the least used on `day` first, then as given (`room_order`
+        with no preference): worked out once per day."""
+        by_day = self._orders.get((None, day))
+        if by_day is None:
+            keys, load = self._keys(), self.load
+            counts = [load[key].get(day, 0) if key in load else 0 for key in keys]
+            by_day = self._orders[(None, day)] = sorted(range(len(keys)), key=counts.__getitem__)
+        return by_day
 
     def free_at(self, owners: Mapping[int, tuple[str, date]], length: int) -> list[tuple]:
         """(start, therapist, room) for each of `owners`' starts (start -> (therapist, local
