@@ -39,11 +39,14 @@ def hit(scope: str, request, *, limit: int, window: int) -> bool:
     """Count one request; True while the address is within `limit` requests per `window` s."""
     address = hashlib.sha256(client_address(request).encode()).hexdigest()[:24]
     key = f"ratelimit:{scope}:{address}:{int(time.time() // window)}"
+    shared = caches["ratelimit"]
+    if isinstance(shared, LocMemCache):  # no shared cache: this process's count is the count
+        return _count(shared, key, window) <= limit
     # Counted here too, so if the shared cache goes away mid-window this process still
     # remembers what it saw: an outage never starts anyone's count again from zero.
     local = _count(_local_counts, key, window)
     try:
-        count = _count(caches["ratelimit"], key, window)
+        count = _count(shared, key, window)
     except CacheUnavailable:  # logged once by the cache itself
         count = local
     return count <= limit
