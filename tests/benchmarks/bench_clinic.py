@@ -419,35 +419,38 @@ def http_figures(pages, args) -> tuple[dict, list[str], list[str]]:
 
 
 # Each page's ratio is to hello measured just before and just after it, in turns, so that a
-# machine whose speed drifts during the run (a shared one does) moves both alike.
-HELLO_BESIDE_SECONDS = 3
+# machine whose speed drifts during the run (a shared one does) moves both alike; the turns
+# go round BESIDE_ROUNDS times and the median ratio counts, so one slow moment decides nothing.
+HELLO_BESIDE_SECONDS = 2
+BESIDE_ROUNDS = 3
 
 
 def _beside(port: int, pages: list[dict], mode: str, args, found: dict) -> None:
-    """The pages again, in turn with short hello runs: hello, page, hello, page, ..., hello.
-    Each page's `beside` holds its req/s over hello's mean of the runs either side."""
+    """The pages again, in turn with short hello runs: hello, page, hello, page, ..., hello,
+    BESIDE_ROUNDS times. Each page's `beside` holds the median over the rounds of its req/s
+    over hello's mean of the runs either side; `beside_runs`, each round's."""
     if not found["hello"].get(mode):
         return
     hello_url = f"http://127.0.0.1:{port}{HELLO}"
 
-    def hello_rps() -> float:
+    def rps_of(url: str) -> float:
         return run_wrk(
-            hello_url, seconds=HELLO_BESIDE_SECONDS, threads=args.threads,
-            connections=args.connections,
-        )["rps"]  # fmt: skip
-
-    print(f"  wrk each page beside hello ({mode}) ...", flush=True)
-    before = hello_rps()
-    for page in pages:
-        if mode not in found[page["key"]]:
-            continue
-        url = f"http://127.0.0.1:{port}{page['path']}"
-        rps = run_wrk(
             url, seconds=HELLO_BESIDE_SECONDS, threads=args.threads, connections=args.connections
         )["rps"]
-        after = hello_rps()
-        found[page["key"]][mode]["beside"] = rps / ((before + after) / 2)
-        before = after
+
+    measured = [page for page in pages if mode in found[page["key"]]]
+    ratios: dict[str, list[float]] = {page["key"]: [] for page in measured}
+    print(f"  wrk each page beside hello ({mode}, {BESIDE_ROUNDS} rounds) ...", flush=True)
+    before = rps_of(hello_url)
+    for _ in range(BESIDE_ROUNDS):
+        for page in measured:
+            rps = rps_of(f"http://127.0.0.1:{port}{page['path']}")
+            after = rps_of(hello_url)
+            ratios[page["key"]].append(rps / ((before + after) / 2))
+            before = after
+    for key, runs in ratios.items():
+        found[key][mode]["beside"] = statistics.median(runs)
+        found[key][mode]["beside_runs"] = runs
 
 
 def baseline_of(found: dict) -> dict:
@@ -606,7 +609,8 @@ def print_pages(results: dict) -> None:
         f"{setup['load']} per page after a 1 s warm-up ({setup['wrk']}).\n"
         f"cached = normal settings; cold = a second gunicorn with CLINIC_FREE_TIMES_CACHE=0 "
         f"(every free-times answer computed). Ratios (×) are to {baseline['path']}, run in\n"
-        "turns with each page (hello, page, hello); req/s: the page's own run. p50/p99 ms: "
+        f"turns with each page (hello, page, hello), the median of {BESIDE_ROUNDS} rounds; "
+        "req/s: the page's own run. p50/p99 ms: "
         "cached · cold. queries: in-process on an "
         f"empty cache / repeated; in-proc: median of {PAGE_RUNS} repeated requests (test client)"
     )
