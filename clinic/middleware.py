@@ -178,6 +178,11 @@ def _policies_changed(*, setting, **kwargs):  # tests' override_settings
         site_policies.cache_clear()
 
 
+# What django-csp leaves on a request once its header is written: asking it for the nonce
+# raises, so it never holds one and one object serves every request.
+NONCE_AFTER_RESPONSE = CheckableLazyObject(CSPMiddleware._csp_nonce_post_response)
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the site's policy built once rather than per response.
 
@@ -199,5 +204,5 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             ):
                 response[header] = policy
         # As django-csp does: a nonce asked for after the header is written is an error.
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        request.csp_nonce = NONCE_AFTER_RESPONSE
         return response

@@ -314,7 +314,8 @@ CLINIC = {
 
 # Security: safe defaults; production hardening whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# A list: Django writes it as it is, where a string is split and joined on every response.
+SECURE_REFERRER_POLICY = ["strict-origin-when-cross-origin"]
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
