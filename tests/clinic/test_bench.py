@@ -11,6 +11,10 @@ from django.urls import clear_url_caches
 import clinic.urls
 import clinic.wsgi
 
+# The WSGI handler checks the database connections at each request's start and end (Django's
+# close_old_connections), whichever test opened them.
+pytestmark = pytest.mark.django_db
+
 
 def call(application, path: str) -> tuple[str, dict, bytes]:
     """One GET through a WSGI application, as gunicorn makes it behind the TLS proxy."""
