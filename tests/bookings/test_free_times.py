@@ -156,6 +156,45 @@ def test_with_the_free_times_cache_off_every_answer_is_computed(client, clinic, 
     assert free(client, therapist="maren") == computed_afresh(client, therapist="maren") != first
 
 
+def test_one_query_keeps_time_off_room_closures_and_bookings_apart(clinic):
+    maren, luis, _ = clinic["team"]
+    room = clinic["rooms"][0]
+    # A therapist and a room with the same id: only the row's kind tells them apart.
+    assert {t.pk for t in clinic["team"]} & {r.pk for r in clinic["rooms"]}
+    same = next(r for r in clinic["rooms"] if r.pk == maren.pk)
+    off = TimeOff.objects.create(
+        therapist=maren, start=local("2026-12-11", "08:00"), end=local("2026-12-11", "12:00")
+    )
+    closed = RoomClosure.objects.create(
+        room=same, start=local("2026-12-10", "13:00"), end=local("2026-12-10", "15:00")
+    )
+    # Outside the window: neither read.
+    TimeOff.objects.create(
+        therapist=maren, start=local("2026-12-20", "08:00"), end=local("2026-12-20", "12:00")
+    )
+    window = free_times.Window.of(
+        datetime(2026, 12, 8).date(), datetime(2026, 12, 12).date(), ZoneInfo("America/Denver")
+    )
+
+    def seconds(*moments):
+        return tuple(int(moment.timestamp()) for moment in moments)
+
+    rows = free_times.read_rows([maren.pk, luis.pk], [same.pk, room.pk], window)
+
+    booked = clinic["booked"]
+    assert rows.time_off == [(maren.pk, *seconds(off.start, off.end))]
+    assert rows.room_closures == [(same.pk, *seconds(closed.start, closed.end))]
+    assert rows.bookings == [(luis.pk, room.pk, *seconds(booked.start, booked.blocked_until))]
+    # Rooms only, therapists only.
+    rooms_only = free_times.read_rows([], [same.pk], window)
+    assert rooms_only.time_off == []
+    assert rooms_only.room_closures == rows.room_closures
+    assert rooms_only.bookings == [row for row in rows.bookings if row[1] == same.pk]
+    team_only = free_times.read_rows([maren.pk], [], window)
+    assert (team_only.time_off, team_only.room_closures) == (rows.time_off, [])
+    assert team_only.bookings == []  # Luis's
+
+
 def test_days_are_read_in_constant_queries_whatever_the_team(
     client, clinic, django_assert_max_num_queries
 ):
@@ -165,11 +204,11 @@ def test_days_are_read_in_constant_queries_whatever_the_team(
             slug=f"extra-{n}", name=f"Extra {n}", email=f"x{n}@c.example",
             services=[clinic["sciatica"]],
         )  # fmt: skip
-    # The setup afresh (ten queries), then time off, room closures and bookings.
-    with django_assert_max_num_queries(13):
+    # The setup afresh (ten queries), then time off, room closures and bookings in one.
+    with django_assert_max_num_queries(11):
         free(client, days="30")
     _book(clinic)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(1):
         free(client, days="30")
 
 
