@@ -17,11 +17,11 @@ client's other pages (`services.client_form_state`, `client_views.pain_open`).
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.db.models import Exists, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
-from django.utils.dateparse import parse_datetime
+from django.utils import timezone
 
 from clinic.compiled import fields_of, instance
 
@@ -71,13 +71,13 @@ ANNOTATIONS = tuple(_annotations())
 
 
 def _newest_value(form: dict, name: str):
-    """A value of the newest form as JSON holds it: the time as the database writes it
-    (SQLite: UTC without an offset), the flag as true/false or 1/0."""
-    value = form[name]
-    if name == "submitted_at" and value is not None:
-        moment = parse_datetime(value)
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-    return bool(value) if name == "flagged" else value
+    """A value of the newest form from its JSON, through the field's own conversion (a time
+    from its text, the flag from true/false or SQLite's 1/0). SQLite writes times in UTC
+    without an offset."""
+    value = Intake._meta.get_field(name).to_python(form[name])
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
 def annotations() -> dict:
