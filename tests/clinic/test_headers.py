@@ -8,7 +8,6 @@ from csp.middleware import CSPMiddleware
 from django.contrib import messages
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
-from django.utils.functional import empty
 
 from clinic.middleware import (
     ContentSecurityPolicyMiddleware,
@@ -179,7 +178,7 @@ def test_a_response_that_uses_no_messages_makes_no_storage():
     request = RequestFactory().get("/")
     response = _message_middleware(lambda request: HttpResponse("ok"), request)
     assert isinstance(request._messages, LazyMessages)
-    assert request._messages._wrapped is empty
+    assert not request._messages.made
     assert not response.cookies
 
 
@@ -187,7 +186,7 @@ def test_asking_whether_there_are_messages_needs_no_storage_without_cookies():
     request = RequestFactory().get("/")
     _message_middleware(lambda request: HttpResponse("ok"), request)
     assert not request._messages
-    assert request._messages._wrapped is empty
+    assert not request._messages.made
 
 
 def test_a_message_added_is_stored_and_shown_on_the_next_page():
@@ -226,3 +225,28 @@ def test_a_request_that_cannot_hold_a_nul_is_not_parsed():
     request = RequestFactory().get("/", QUERY_STRING="q=plain", HTTP_COOKIE="csrftoken=abc")
     assert unstorable_part(request) is None
     assert "GET" not in request.__dict__ and "COOKIES" not in request.__dict__
+
+
+def test_the_message_level_and_count_reach_the_storage():
+    def view(request):
+        messages.set_level(request, messages.WARNING)
+        messages.info(request, "Below the level: dropped.")
+        messages.warning(request, "Kept.")
+        assert messages.get_level(request) == messages.WARNING
+        assert len(request._messages) == 1 and [str(m) for m in request._messages] == ["Kept."]
+        assert request._messages.used  # shown: not kept for the next page
+        return HttpResponse("ok")
+
+    response = _message_middleware(view, RequestFactory().get("/"))
+    assert "messages" not in response.cookies
+
+
+def test_a_nonce_is_made_once_when_first_written():
+    from clinic.middleware import LazyNonce
+
+    request = RequestFactory().get("/")
+    nonce = LazyNonce(CSPMiddleware(lambda request: None), request)
+    assert not nonce  # not made yet
+    first = str(nonce)
+    assert nonce and len(first) == 24 and str(nonce) == first == request._csp_nonce
+    assert nonce == first and nonce.startswith(first[:3])

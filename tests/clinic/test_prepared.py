@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Booking
@@ -62,12 +63,45 @@ def test_without_prepared_statements_the_sql_runs_as_it_is(bookings, settings):
     assert ran.captured_queries[0]["sql"].startswith("SELECT")
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="the other databases")
-def test_other_databases_run_the_sql_as_it_is(bookings):
-    query = CompiledQuery(by_token, str)
+def test_placeholders_are_named_in_order_and_percent_signs_kept():
+    sql = "SELECT strftime('%%s', a) FROM t WHERE b = %s AND c IN (%s, %s) AND d LIKE '50%%'"
+    assert prepared._named(sql) == (
+        "SELECT strftime('%%s', a) FROM t WHERE b = %(p1)s AND c IN (%(p2)s, %(p3)s)"
+        " AND d LIKE '50%%'",
+        ("p1", "p2", "p3"),
+    )
+
+
+on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's placeholders")
+
+
+def by_token_or_reference(token, reference):
+    """Two placeholders, and a constant holding a percent sign."""
+    return (
+        Booking.objects.filter(Q(token=token) | Q(reference=reference))
+        .exclude(name__contains="100%")
+        .order_by("pk")
+        .values_list("id", "token", "start")
+    )
+
+
+@on_sqlite
+def test_sqlite_runs_the_sql_without_djangos_placeholder_rewriting(bookings, monkeypatch):
+    from django.db.backends.sqlite3 import base
+
+    class Refused:
+        def sub(self, *args):
+            raise AssertionError("the statement went through the regular expression")
+
+    query = CompiledQuery(by_token_or_reference, str, str)
+    expected = list(by_token_or_reference(bookings[0].token, bookings[1].reference))
+    monkeypatch.setattr(base, "FORMAT_QMARK_REGEX", Refused())
     with CaptureQueriesContext(connection) as ran:
-        assert query.first(bookings[0].token)[0] == bookings[0].pk
+        rows = query.rows(bookings[0].token, bookings[1].reference)
+    assert rows == expected and len(rows) == 2
+    assert len(ran.captured_queries) == 1
     assert ran.captured_queries[0]["sql"].startswith("SELECT")
+    assert bookings[0].token in ran.captured_queries[0]["sql"]  # the log shows the values
 
 
 # --- The backend's health check (clinic/postgresql/base.py) --------------------------------------
