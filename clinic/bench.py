@@ -2,15 +2,30 @@
 
 `/bench/hello` is served by Django's own WSGI handler with no middleware at all: the request
 is built, its URL resolved and the view called, nothing else. `/bench/bare` (the same view
-behind settings.MIDDLEWARE) then measures what the middleware stack costs.
+behind settings.MIDDLEWARE) then measures what the middleware stack costs, and
+`/bench/stock` (the same view behind the middleware list of Django's `startproject`, under
+the site's settings) what Django's own default stack costs on the same machine, for
+comparison.
 """
 
 import os
 
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
+from django.test.utils import override_settings
 
 HELLO_PATH = "/bench/hello"
+STOCK_PATH = "/bench/stock"
+# What `django-admin startproject` writes into a new project's settings (Django 5.2).
+STOCK_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
 
 
 def enabled() -> bool:
@@ -27,12 +42,20 @@ class NoMiddlewareHandler(WSGIHandler):
         self._middleware_chain = convert_exception_to_response(self._get_response)
 
 
+def stock_handler() -> WSGIHandler:
+    """Django's WSGI handler with the middleware of a new project (the chain is built once,
+    when the handler is made)."""
+    with override_settings(MIDDLEWARE=STOCK_MIDDLEWARE):
+        return WSGIHandler()
+
+
 def with_hello(application):
-    """`application`, except that `/bench/hello` goes to the handler without middleware."""
-    hello = NoMiddlewareHandler()
+    """`application`, except that `/bench/hello` goes to the handler without middleware and
+    `/bench/stock` to the one with Django's default middleware."""
+    handlers = {HELLO_PATH: NoMiddlewareHandler(), STOCK_PATH: stock_handler()}
 
     def dispatch(environ, start_response):
-        handler = hello if environ.get("PATH_INFO") == HELLO_PATH else application
+        handler = handlers.get(environ.get("PATH_INFO"), application)
         return handler(environ, start_response)
 
     return dispatch

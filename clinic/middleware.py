@@ -163,6 +163,8 @@ class LazyMessages:
         self.storage.level = value
 
     def __getattr__(self, name):  # the storage's other attributes (used, update, ...)
+        if name.startswith("__"):  # copy, pickle and the like: no storage to make for them
+            raise AttributeError(name)
         return getattr(self.storage, name)
 
 

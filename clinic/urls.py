@@ -38,5 +38,10 @@ handler500 = "clinic.views.server_error"
 
 if os.environ.get("CLINIC_BENCH") == "1":  # make bench only: views that do no work
     # /bench/hello reaches its view with no middleware (clinic/wsgi.py, clinic/bench.py);
-    # /bench/bare behind every middleware of settings.MIDDLEWARE.
-    urlpatterns += [path("bench/hello", views.bench_hello), path("bench/bare", views.bench_bare)]
+    # /bench/bare behind every middleware of settings.MIDDLEWARE; /bench/stock behind
+    # Django's default list instead.
+    urlpatterns += [
+        path("bench/hello", views.bench_hello),
+        path("bench/bare", views.bench_bare),
+        path("bench/stock", views.bench_bare),
+    ]

@@ -127,7 +127,8 @@ def in_process_part(args, results: dict):
     pages = bench_pages(seeded)
     results["setup"] = describe_setup(args, connection, seeded, DAYS)
     results["availability"] = availability_figures(seeded)
-    queries = page_queries([page for page in pages if page["key"] != "hello"])
+    # hello and stock: their own handlers, which the test client does not go through.
+    queries = page_queries([page for page in pages if page["key"] not in ("hello", "stock")])
     print_availability(results)
     print_rooms_and_plans(results)
     return seeded, pages, queries
@@ -207,6 +208,7 @@ def describe_setup(args, connection, seeded, days) -> dict:
         "booking_days": days,
         "workers": args.workers,
         "load": f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s",
+        "beside": {"seconds": HELLO_BESIDE_SECONDS, "rounds": BESIDE_ROUNDS},
     }
 
 
@@ -237,6 +239,7 @@ def bench_pages(seeded) -> list[dict]:
     pages = [
         ("hello", "/bench/hello (no middleware)", HELLO, None, True, None),
         ("bare", "/bench/bare (all middleware)", "/bench/bare", 0.80, True, 0.80),
+        ("stock", "/bench/stock (Django's default 7)", "/bench/stock", None, False, None),
         ("api", "/api/availability, 1 therapist, 30 d", api + therapist.slug, 0.15, False, None),
         ("api_any", "/api/availability, any of 5, 30 d", api + "any", None, True, 0.10),
         ("api_day", "/api/availability, 1 therapist, 1 d", api_day, None, True, None),
@@ -566,6 +569,8 @@ def print_rooms_and_plans(results: dict) -> None:
 def target_text(page: dict) -> str:
     if page["key"] == "hello":
         return "baseline"
+    if page["key"] == "stock":
+        return "comparison"
     parts = [f"≥{page['target']:.0%}"] if page["target"] is not None else []
     if page["target_cold"] is not None:
         parts.append(f"cold ≥{page['target_cold']:.0%}")

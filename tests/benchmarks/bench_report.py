@@ -47,15 +47,17 @@ def _baseline(run: dict) -> str:
 
 def print_intro(runs: list[dict]) -> None:
     setup = runs[0]["setup"]
+    beside = setup.get("beside", {"seconds": 2, "rounds": 3})  # runs from before it was kept
     print(
         f"{setup['therapists']} therapists, {setup['bookings']} bookings over the next "
         f"{setup['booking_days']} days, the demo articles. One machine with {setup['cpus']} "
         f"CPUs running both gunicorn ({setup['workers']} sync workers, DEBUG off) and "
         f"`{setup['load']}` per page after a 1 s warm-up; Python {setup['python']}, Django "
         f"{setup['django']}. Ratios are to `/bench/hello`, a Django view without middleware: "
-        "each page is run again in turns with hello (hello, page, hello, 3 s each) and divided "
-        "by hello's mean either side of it, so that a drift of the machine's speed during the "
-        "run moves both alike. *Cached*: normal settings; *cold*: a second "
+        f"each page is run again in turns with hello (hello, page, hello, "
+        f"{beside['seconds']} s each, {beside['rounds']} rounds) and divided by hello's mean "
+        "either side of it, the median of the rounds counting, so that a drift of the "
+        "machine's speed during the run moves both alike. *Cached*: normal settings; *cold*: a second "
         "gunicorn with `CLINIC_FREE_TIMES_CACHE=0`, so every free-times answer is computed.\n"
     )
     print(f"*{CAVEAT}*\n")
@@ -89,6 +91,8 @@ def print_availability(runs: list[dict]) -> None:
 def _target(page: dict) -> str:
     if page["key"] == "hello":
         return "baseline"
+    if page["key"] == "stock":
+        return "comparison"
     parts = [f"≥ {page['target']:.0%}"] if page["target"] is not None else []
     if page["target_cold"] is not None:
         parts.append(f"cold ≥ {page['target_cold']:.0%}")
@@ -155,7 +159,7 @@ def print_page_queries(runs: list[dict]) -> None:
     _row(*header)
     _rule(len(header))
     for index, page in enumerate(runs[0]["pages"]):
-        if page["key"] == "hello":
+        if "queries_empty" not in page:  # hello and stock: not through the test client
             continue
         cells = [page["name"]]
         for run in runs:

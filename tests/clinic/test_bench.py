@@ -1,5 +1,5 @@
 """`make bench`'s baselines: /bench/hello with no middleware at all, /bench/bare behind it all,
-both only when CLINIC_BENCH=1."""
+/bench/stock behind Django's default middleware, all only when CLINIC_BENCH=1."""
 
 import importlib
 import io
@@ -94,6 +94,14 @@ def test_bare_answers_ok_behind_every_middleware(bench):
     assert headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_stock_answers_behind_djangos_default_middleware(bench):
+    status, headers, content = call(bench(True), "/bench/stock")
+    assert status.startswith("200") and content == b"ok"
+    # Django's own headers, under the site's settings; none of the site's own middleware.
+    assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in headers
+
+
 def test_other_paths_still_go_through_the_middleware(bench):
     status, headers, _content = call(bench(True), "/robots.txt")
     assert status.startswith("200") and "Content-Security-Policy" in headers
@@ -101,7 +109,7 @@ def test_other_paths_still_go_through_the_middleware(bench):
 
 def test_without_clinic_bench_neither_exists(bench):
     application = bench(False)
-    for path in ["/bench/hello", "/bench/bare"]:
+    for path in ["/bench/hello", "/bench/bare", "/bench/stock"]:
         status, headers, _content = call(application, path)
         assert status.startswith("404")
         # An ordinary 404, from the site with all its middleware.
