@@ -85,7 +85,7 @@ class OnceNode(template.Node):
         with context.push(token=_TOKEN_STAND_IN):
             text = self._stored(context, token, place)
         # A URL-safe token needs no escaping.
-        return SafeString(text.replace(_TOKEN_STAND_IN, token))
+        return SafeString(text.replace(_TOKEN_STAND_IN, token))  # nosec B703
 
     def _stored(self, context, token: str | None, place: tuple) -> SafeString:
         language, prefix, debug = place
@@ -96,7 +96,7 @@ class OnceNode(template.Node):
         text = _rendered.get(key)
         if text is None:
             # Rendered, and escaped, by the template engine; kept marked as such.
-            text = _rendered[key] = SafeString(self.nodelist.render(context))
+            text = _rendered[key] = SafeString(self.nodelist.render(context))  # nosec B703
             if len(_rendered) > MAX_FRAGMENTS:
                 _rendered.popitem(last=False)
         else:

@@ -57,8 +57,9 @@ def print_intro(runs: list[dict]) -> None:
         f"each page is run again in turns with hello (hello, page, hello, "
         f"{beside['seconds']} s each, {beside['rounds']} rounds) and divided by hello's mean "
         "either side of it, the median of the rounds counting, so that a drift of the "
-        "machine's speed during the run moves both alike. *Cached*: normal settings; *cold*: a second "
-        "gunicorn with `CLINIC_FREE_TIMES_CACHE=0`, so every free-times answer is computed.\n"
+        "machine's speed during the run moves both alike. *Cached*: normal settings; "
+        "*cold*: a second gunicorn with `CLINIC_FREE_TIMES_CACHE=0`, so every free-times "
+        "answer is computed.\n"
     )
     print(f"*{CAVEAT}*\n")
     for run in runs:
