@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -57,34 +58,34 @@ def execute(cursor, sql: str, params: list | tuple) -> None:
         cursor.execute(f"EXECUTE {name}")
 
 
-def numbered(sql: str) -> str:
-    """A statement written for psycopg2 (`%s` placeholders, `%%` for "%") as PREPARE wants
-    it ($1, $2, ...)."""
+def _rewritten(sql: str, placeholder: Callable[[int], str], percent: str) -> tuple[str, int]:
+    """A statement written for Django's cursors (`%s` placeholders, `%%` for "%"), with the
+    n-th placeholder (from 1) as `placeholder(n)` and each `%%` as `percent`; and how many
+    placeholders it has."""
     count = 0
 
     def replace(match: re.Match) -> str:
         nonlocal count
         if match.group(1) == "%":
-            return "%"
+            return percent
         count += 1
-        return f"${count}"
+        return placeholder(count)
 
-    return _PLACEHOLDER.sub(replace, sql)
+    rewritten = _PLACEHOLDER.sub(replace, sql)
+    return rewritten, count
+
+
+def numbered(sql: str) -> str:
+    """The statement as PREPARE wants it: $1, $2, ... and a plain "%"."""
+    return _rewritten(sql, lambda n: f"${n}", "%")[0]
 
 
 @functools.lru_cache(maxsize=MAX_PREPARED)
 def _named(sql: str) -> tuple[str, tuple[str, ...]]:
-    """A statement written with `%s` placeholders, with named ones instead (`%(p1)s`, ...),
-    and their names in order; `%%` stays as it is."""
-    names = []
-
-    def replace(match: re.Match) -> str:
-        if match.group(1) == "%":
-            return "%%"
-        names.append(f"p{len(names) + 1}")
-        return f"%({names[-1]})s"
-
-    return _PLACEHOLDER.sub(replace, sql), tuple(names)
+    """The statement with named placeholders (`%(p1)s`, ...; `%%` kept, as Django formats
+    it) and their names in order."""
+    named, count = _rewritten(sql, lambda n: f"%(p{n})s", "%%")
+    return named, tuple(f"p{n}" for n in range(1, count + 1))
 
 
 def _prepared_on(connection) -> dict[str, str]:

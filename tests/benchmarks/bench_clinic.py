@@ -53,7 +53,11 @@ from tests.benchmarks.bench_http import (  # after the environment it reads
     run_wrk,
     warm_up,
 )
+from tests.benchmarks.bench_report import target_text
 
+# Pages served by a handler of their own (clinic/bench.py), which the test client does not
+# go through: no in-process figures.
+OWN_HANDLERS = ("hello", "stock")
 AVAILABILITY_DAYS = 30
 ROOMS_MAX_RATIO = 1.5
 AVAILABILITY_RUNS = 11
@@ -127,8 +131,7 @@ def in_process_part(args, results: dict):
     pages = bench_pages(seeded)
     results["setup"] = describe_setup(args, connection, seeded, DAYS)
     results["availability"] = availability_figures(seeded)
-    # hello and stock: their own handlers, which the test client does not go through.
-    queries = page_queries([page for page in pages if page["key"] not in ("hello", "stock")])
+    queries = page_queries([page for page in pages if page["key"] not in OWN_HANDLERS])
     print_availability(results)
     print_rooms_and_plans(results)
     return seeded, pages, queries
@@ -566,17 +569,6 @@ def print_rooms_and_plans(results: dict) -> None:
         )
 
 
-def target_text(page: dict) -> str:
-    if page["key"] == "hello":
-        return "baseline"
-    if page["key"] == "stock":
-        return "comparison"
-    parts = [f"≥{page['target']:.0%}"] if page["target"] is not None else []
-    if page["target_cold"] is not None:
-        parts.append(f"cold ≥{page['target_cold']:.0%}")
-    return ", ".join(parts) or ("report" if page["measure_cold"] else "")
-
-
 def rps_text(figures: dict | None) -> str:
     """req/s (x baseline), or a dash where not measured."""
     if not figures:
@@ -629,14 +621,14 @@ def print_pages(results: dict) -> None:
     for page in results["pages"]:
         if not page.get("cached") and not page.get("cold"):
             missing = "(not routed yet)" if page["key"] == "hello" else "(not measured)"
-            print(f"  {page['name']:<38}{target_text(page):<20}{missing:>22}")
+            print(f"  {page['name']:<38}{target_text(page, gap=''):<20}{missing:>22}")
             continue
         queries = ""
         if "queries_empty" in page:
             queries = f"{page['queries_empty']}/{page['queries_repeat']}"
         inproc = f"{page['inprocess_ms']:.1f} ms" if "inprocess_ms" in page else ""
         print(
-            f"  {page['name']:<38}{target_text(page):<20}{rps_text(page.get('cached')):>22}"
+            f"  {page['name']:<38}{target_text(page, gap=''):<20}{rps_text(page.get('cached')):>22}"
             f"{rps_text(page.get('cold')):>22}  {latency_text(page):<30}{page['verdict']:<14}"
             f"{queries:>8}{inproc:>10}  {errors_text(page)}".rstrip()
         )

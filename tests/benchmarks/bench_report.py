@@ -89,14 +89,15 @@ def print_availability(runs: list[dict]) -> None:
     print()
 
 
-def _target(page: dict) -> str:
+def target_text(page: dict, gap: str = " ") -> str:
+    """A page's targets as the tables write them ("≥ 25%, cold ≥ 25%"); `gap` after "≥"."""
     if page["key"] == "hello":
         return "baseline"
     if page["key"] == "stock":
         return "comparison"
-    parts = [f"≥ {page['target']:.0%}"] if page["target"] is not None else []
+    parts = [f"≥{gap}{page['target']:.0%}"] if page["target"] is not None else []
     if page["target_cold"] is not None:
-        parts.append(f"cold ≥ {page['target_cold']:.0%}")
+        parts.append(f"cold ≥{gap}{page['target_cold']:.0%}")
     return ", ".join(parts) or ("report" if page["measure_cold"] else "")
 
 
@@ -134,7 +135,7 @@ def print_pages(runs: list[dict]) -> None:
     _row(*header)
     _rule(len(header))
     for index, page in enumerate(runs[0]["pages"]):
-        cells = [page["name"], _target(page)]
+        cells = [page["name"], target_text(page)]
         for run in runs:
             row = run["pages"][index]
             if not row.get("cached") and not row.get("cold"):
