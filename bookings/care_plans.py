@@ -73,6 +73,8 @@ def series_create(
         if earlier is not None and earlier.series is not None:
             earlier.series.repeated = True  # nothing booked, nobody emailed again
             return earlier.series
+        if earlier is not None:  # the form booked one session first (back, then "a plan")
+            form_key = None  # the plan is a request of its own; its dates are checked anew
         client = services.client_for(name=name, email=email, phone=phone)
         series = Series.objects.create(client=client, every_weeks=every_weeks)
         attendee = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import date, datetime
 
 from crispy_forms.helper import FormHelper
@@ -21,6 +22,13 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 YEARS_EITHER_SIDE = 5
 
 PHONE_CHARACTERS = re.compile(r"[0-9+().\- ]+")
+# What new_form_key() writes: 24 random bytes, URL-safe.
+FORM_KEY = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def new_form_key() -> str:
+    """A booking form's own key: the same form sent twice books once (services.booking_create)."""
+    return secrets.token_urlsafe(24)
 
 
 def validate_phone(value: str) -> None:
@@ -93,6 +101,13 @@ class BookingForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def clean_form_key(self):
+        """Only a key of the kind this form is given is looked up; any other value (say, one
+        made up to match someone else's booking) is ignored, and the form books as one
+        without a key."""
+        key = self.cleaned_data["form_key"]
+        return key if FORM_KEY.fullmatch(key) else ""
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

@@ -1,13 +1,17 @@
 """The outbox in the back office: every email, and "send again" for the ones that failed.
 
 Registered from BookingsConfig.ready(). The front desk and the owner see it (their role has
-the permissions); therapists do not, since emails carry every client's details.
+the permissions); therapists do not, since emails carry every client's details. Nobody here
+sees the private links in them: a booking's link and its health form's key open what only the
+client may open (the health form's answers among them), so they are shown redacted.
 """
 
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from clinic.logging import redact
 
 from .models import OutboxEmail
 from .outbox import emails_send_again
@@ -48,7 +52,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     def text(self, email):
         if email.private:
             return _("Not shown: it carries a sign-in link, which only its addressee may use.")
-        return email.body
+        return redact(email.body)
 
     @admin.display(description=_("sent"), ordering="sent_at")
     def when_sent(self, email):

@@ -95,7 +95,6 @@ def _book(offer: WaitlistOffer, now: datetime) -> Booking:
         email=entry.email,
         phone=entry.phone,
         now=now,
-        form_key=f"waitlist-{offer.pk}",
     )
 
 

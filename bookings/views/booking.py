@@ -5,7 +5,6 @@ redirects (POST/redirect/GET) with a message."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -21,7 +20,7 @@ from clinic.http import never_cache
 from clinic.ratelimit import rate_limited
 
 from .. import clinic_setup, services
-from ..forms import ANY, BookingForm, PlanForm, SlotForm, attendee
+from ..forms import ANY, BookingForm, PlanForm, SlotForm, attendee, new_form_key
 from ..models import Booking, BookingPolicy, Service
 from ..picker import picker_context
 from ..schedules import nearest_slots, slot_problem
@@ -153,7 +152,7 @@ def confirm(request, slug):
     # A time tapped after a lost race: the details typed so far come back, nothing is booked.
     typed = request.POST if "choose" in request.POST else None
     context["form"] = BookingForm(
-        initial={**(typed.dict() if typed else {}), "form_key": secrets.token_urlsafe(24)},
+        initial={**(typed.dict() if typed else {}), "form_key": new_form_key()},
         cancellation_hours=policy.cancellation_window,
     )
     context["plan"] = PlanForm(initial=typed.dict() if typed else None)

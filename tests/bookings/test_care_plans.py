@@ -176,3 +176,41 @@ def test_a_plan_is_cancelled_from_one_date_on(client, maren, django_capture_on_c
     assert Booking.objects.active().count() == 3  # asking changed nothing
     assert client.post(url).status_code == 302
     assert list(Booking.objects.active()) == [first]
+
+
+@pytest.mark.django_db
+def test_a_form_that_booked_one_session_can_still_book_a_plan(
+    client, maren, django_capture_on_commit_callbacks
+):
+    """Booked once, then back to the same form for a care plan: the form's key belongs to
+    the single booking, so the plan is booked as a request of its own, its dates checked."""
+    page = client.get(CONFIRM).content.decode()
+    key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        single = client.post(CONFIRM, {**DETAILS, "form_key": key})
+    first = Booking.objects.get(start=TUESDAY_10, name="Ruth Andersen")
+    assert single.status_code == 302 and single["Location"] == first.manage_path()
+
+    page = review(client, form_key=key).content.decode()
+    picked = {name: values[0] for name, values in choices(page).items()}
+    assert picked["date_1"] != TUESDAY_10.isoformat()  # her own booking holds that time now
+    picked["date_1"] = "skip"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            CONFIRM,
+            {
+                **DETAILS,
+                "form_key": key,
+                "plan_every": "1",
+                "plan_count": "6",
+                "plan_therapist": "maren",
+                "book_plan": "1",
+                **picked,
+            },
+        )
+    series = Series.objects.get()
+    sessions = list(series.bookings.order_by("start"))
+    assert response.status_code == 302 and response["Location"] == sessions[0].manage_path()
+    assert len(sessions) == 5 and first not in sessions
+    first.refresh_from_db()
+    assert first.status == Booking.Status.CONFIRMED and first.series is None

@@ -260,3 +260,32 @@ def test_a_sign_in_link_is_hidden_in_the_admin_and_erased_once_sent(
     assert "SECRET-KEY" in mail.outbox[0].body  # the addressee got it...
     email.refresh_from_db()
     assert "SECRET-KEY" not in email.body + email.html  # ...and the outbox kept nothing of it
+
+
+@pytest.mark.django_db
+def test_the_back_office_sees_an_email_without_its_private_links(
+    client, policy, django_user_model, workers_later
+):
+    """A confirmation carries the booking's private link and its health form's mailbox key,
+    which open what only the client may see; the outbox shows the email with them redacted,
+    to the front desk and to the owner alike."""
+    from care.links import mailbox_key
+
+    service = make_service()
+    make_therapist(services=[service])
+    booking = book(service=service)
+    email = OutboxEmail.objects.get(to="ruth@example.com")
+    key = mailbox_key(booking)
+    assert booking.token in email.body and key in email.body  # what the client receives
+    ensure_groups()
+    desk = django_user_model.objects.create_user("desk", password="pw-desk-123", is_staff=True)
+    desk.groups.add(Group.objects.get(name="Front desk"))
+    owner = django_user_model.objects.create_superuser("owner", "o@example.com")
+    for user in (desk, owner):
+        client.force_login(user)
+        response = client.get(f"/admin/bookings/outboxemail/{email.pk}/change/")
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert booking.token not in page and key not in page
+        assert "/bookings/[redacted]/" in page and "?k=[redacted]" in page
+        assert booking.reference in page  # the rest of the email is there to read

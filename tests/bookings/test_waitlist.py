@@ -1,10 +1,12 @@
 """The waitlist: joining, offers made by themselves in join order, claiming under the lock,
 expiry with two workers, the back office, and bad input."""
 
+import logging
 import threading
 from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -21,6 +23,7 @@ from bookings.models import (
     WaitlistEntry,
     WaitlistOffer,
 )
+from clinic.logging import RedactSecretsFilter
 from tests.factories import NOW, local, make_booking, make_service, make_therapist
 
 pytestmark = pytest.mark.django_db
@@ -181,6 +184,60 @@ def test_an_expired_offer_is_refused_and_the_sweep_offers_the_next_entry(
             waitlist.waitlist_sweep(now=NOW + timedelta(minutes=31))
     assert second.offers.get().status == WaitlistOffer.Status.OPEN
     assert WaitlistOffer.objects.count() == 2
+
+
+def test_a_made_up_form_key_never_leads_to_a_claimed_booking(
+    service, therapist, policy, django_capture_on_commit_callbacks, client
+):
+    """Claims are booked without a form key; a key a stranger sends that is not of the kind
+    the booking form writes is ignored, so it can match nobody's booking."""
+    booked = make_booking(therapist=therapist, service=service, start=THURSDAY_10)
+    first = join(service, name="Ann First")
+    cancel(booked, django_capture_on_commit_callbacks)
+    offer = first.offers.get()
+    claimed = waitlist.waitlist_claim(offer=offer, now=NOW)
+    assert claimed.form_key is None
+
+    confirm = f"/book/{service.slug}/confirm/?" + urlencode(
+        {"therapist": therapist.slug, "start": local("2026-12-08", "10:00").isoformat()}
+    )
+    stranger = {
+        "name": "Mallory Stranger",
+        "email": "mallory@example.com",
+        "phone": "(406) 555-0190",
+        "notes": "",
+        "accept_policy": "on",
+        "website": "",
+    }
+    for key in (f"waitlist-{offer.pk}", f"waitlist:{offer.pk}", claimed.token, "x" * 64):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(confirm, {**stranger, "form_key": key})
+        own = Booking.objects.active().get(name="Mallory Stranger")
+        assert response.status_code == 302 and response["Location"] == own.manage_path()
+        assert own.form_key is None
+        services.booking_cancel(booking=own, now=NOW)  # the time free again for the next key
+
+
+def test_waitlist_links_are_redacted_from_the_log(
+    service, therapist, policy, django_capture_on_commit_callbacks, client, caplog
+):
+    booked = make_booking(therapist=therapist, service=service, start=THURSDAY_10)
+    first = join(service, name="Ann First")
+    cancel(booked, django_capture_on_commit_callbacks)
+    offer = first.offers.get()
+    with (
+        time_machine.travel(NOW + timedelta(minutes=31), tick=False),
+        caplog.at_level(logging.WARNING, logger="django.request"),
+    ):
+        assert client.get(offer.get_absolute_url()).status_code == 410  # expired: logged
+        assert client.post(first.get_absolute_url(), {"x": "1"}).status_code == 400
+    logged = [record for record in caplog.records if record.name == "django.request"]
+    assert len(logged) == 2
+    for record in logged:
+        RedactSecretsFilter().filter(record)  # what the console handler does
+        message = record.getMessage()
+        assert "/waitlist/" in message and "[redacted]" in message
+        assert offer.token not in message and first.token not in message
 
 
 # --- Races: threads, each in its own transaction on its own connection -----------------------
