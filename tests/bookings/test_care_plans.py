@@ -9,6 +9,7 @@ from icalendar import Calendar
 
 from bookings import care_plans, services
 from bookings.models import Booking, Series
+from tests.bookings.test_people import form_key
 from tests.bookings.test_services import race
 from tests.factories import NOW, local, make_booking, make_service, make_therapist
 
@@ -35,6 +36,22 @@ def maren(db, policy):
 def review(client, **plan):
     return client.post(
         CONFIRM, {**DETAILS, "plan_every": "1", "plan_count": "6", "plan": "1", **plan}
+    )
+
+
+def book_plan(client, picked: dict, **extra):
+    """Book the reviewed plan with the dates `picked` (date_N: a start or "skip")."""
+    return client.post(
+        CONFIRM,
+        {
+            **DETAILS,
+            "plan_every": "1",
+            "plan_count": "6",
+            "plan_therapist": "maren",
+            "book_plan": "1",
+            **picked,
+            **extra,
+        },
     )
 
 
@@ -70,17 +87,7 @@ def test_booking_the_plan_books_every_chosen_date_with_one_email_and_calendar(
     picked = {name: values[0] for name, values in choices(page).items()}
     picked["date_6"] = "skip"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            CONFIRM,
-            {
-                **DETAILS,
-                "plan_every": "1",
-                "plan_count": "6",
-                "plan_therapist": "maren",
-                "book_plan": "1",
-                **picked,
-            },
-        )
+        response = book_plan(client, picked)
     series = Series.objects.get()
     sessions = list(series.bookings.order_by("start"))
     assert response.status_code == 302 and response["Location"] == sessions[0].manage_path()
@@ -101,17 +108,7 @@ def test_a_date_taken_meanwhile_books_nothing_and_returns_to_the_review(client, 
     page = review(client).content.decode()
     picked = {name: values[0] for name, values in choices(page).items()}
     make_booking(therapist=maren, service=maren.services.get(), start=local("2026-12-29", "10:00"))
-    response = client.post(
-        CONFIRM,
-        {
-            **DETAILS,
-            "plan_every": "1",
-            "plan_count": "6",
-            "plan_therapist": "maren",
-            "book_plan": "1",
-            **picked,
-        },
-    )
+    response = book_plan(client, picked)
     page = response.content.decode()
     assert response.status_code == 409
     assert "The session on Tuesday, December 29 has just been taken, so nothing is booked" in page
@@ -185,7 +182,7 @@ def test_a_form_that_booked_one_session_can_still_book_a_plan(
     """Booked once, then back to the same form for a care plan: the form's key belongs to
     the single booking, so the plan is booked as a request of its own, its dates checked."""
     page = client.get(CONFIRM).content.decode()
-    key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+    key = form_key(page)
     with django_capture_on_commit_callbacks(execute=True):
         single = client.post(CONFIRM, {**DETAILS, "form_key": key})
     first = Booking.objects.get(start=TUESDAY_10, name="Ruth Andersen")
@@ -196,18 +193,7 @@ def test_a_form_that_booked_one_session_can_still_book_a_plan(
     assert picked["date_1"] != TUESDAY_10.isoformat()  # her own booking holds that time now
     picked["date_1"] = "skip"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            CONFIRM,
-            {
-                **DETAILS,
-                "form_key": key,
-                "plan_every": "1",
-                "plan_count": "6",
-                "plan_therapist": "maren",
-                "book_plan": "1",
-                **picked,
-            },
-        )
+        response = book_plan(client, picked, form_key=key)
     series = Series.objects.get()
     sessions = list(series.bookings.order_by("start"))
     assert response.status_code == 302 and response["Location"] == sessions[0].manage_path()
