@@ -201,34 +201,40 @@ def client_form_state(booking: Booking, *, newest, draft, review) -> HealthForm:
 
 
 def draft_answers(*, booking: Booking, proven: bool) -> dict:
-    """What a step shows: this booking's draft, else the last form the visitor may know of
-    (consent apart: it is always given afresh)."""
+    """What the steps show: each step as this booking's draft saved it, else as the last form
+    the visitor may know of had it (consent apart: it is always given afresh).
+
+    The prefill is worked out for each visit and never stored: the draft keeps only what was
+    sent through it, so a visitor with the bare link never sees answers that were put in
+    front of the mailbox's reader.
+    """
     draft = Intake.objects.drafts().filter(booking=booking).first()
-    if draft is not None:
-        return draft.answers
+    saved = draft.answers if draft is not None else {}
     last = _seen_through(booking, proven=proven).order_by("-submitted_at", "-pk").first()
-    if last is None:
-        return {}
-    return Hidden((step, data) for step, data in last.answers.items() if step != "consent")
+    earlier = last.answers if last is not None else {}
+    answers = Hidden(
+        (step, earlier[step]) for step in questions.STEP_NAMES if step in earlier and step != "consent"
+    )
+    answers.update(saved)
+    return answers
 
 
 @sensitive_variables()
 def intake_save_step(
-    *, booking: Booking, step: str, data: dict, now: datetime, proven: bool = False
+    *, booking: Booking, step: str, data: dict, now: datetime
 ) -> Intake:
     """Keep one step's answers, as typed, in the booking's draft of the person's form.
 
-    The draft is created on the first save, starting from the last form the visitor may
-    know of (so an update comes prefilled). One draft per booking: two tabs saving at once
-    share it.
+    The draft is created on the first save and holds only the steps saved through it (the
+    prefill of an update is `draft_answers`'). One draft per booking: two tabs saving at
+    once share it.
     """
     with transaction.atomic():
         # The booking's row is the lock: the second of two first saves finds the draft.
         Booking.objects.select_for_update().filter(pk=booking.pk).exists()
         draft = Intake.objects.drafts().filter(booking=booking).first()
         if draft is None:
-            base = draft_answers(booking=booking, proven=proven)
-            draft = Intake(client_id=booking.client_id, booking=booking, answers=base)
+            draft = Intake(client_id=booking.client_id, booking=booking, answers={})
         answers = Hidden(draft.answers)
         answers[step] = data
         draft.answers = answers

@@ -183,7 +183,6 @@ def _save_step(request, visit: Visit, step, consent):
         step=step,
         data=form.raw_data(),
         now=timezone.now(),
-        proven=visit.proven,
     )
     if going_back:
         return (

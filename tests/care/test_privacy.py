@@ -83,6 +83,20 @@ def test_the_link_in_the_bookings_emails_shows_the_persons_form(client, clinic, 
     assert response["Location"] == step_url(lookalike, "pain") + f"?k={key['k']}"
 
 
+def test_an_update_begun_from_the_email_shows_nothing_more_through_the_bare_link(
+    client, clinic, lookalike
+):
+    key = {"k": links.mailbox_key(lookalike)}
+    post_step(client, lookalike, "about", key=key)  # the person updates, from the email
+    assert "Swimming laps" in text(client.get(step_url(lookalike, "pain"), key))
+    # Whoever booked, with the link they were handed, sees the step sent through it and no
+    # other answer of the person's, not even in a field's value.
+    seen = every_page(client, lookalike)
+    seen += "".join(text(client.get(step_url(lookalike, step))) for step in q.STEP_NAMES[1:])
+    for secret in SECRETS[1:]:  # the first is the "about" step's
+        assert secret not in seen
+
+
 def test_a_draft_belongs_to_the_booking_it_was_started_from(client, clinic, lookalike):
     post_step(client, clinic.ruth_next, "about", emergency_name="Ruth's sister Ingrid")
     assert "Ingrid" not in text(client.get(step_url(lookalike, "about")))
