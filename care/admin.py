@@ -323,7 +323,7 @@ class IntakeAccessAdmin(admin.ModelAdmin):
     list_display = ["when", "user", "what", "person", "booking"]
     list_filter = ["user"]
     date_hierarchy = "at"
-    list_select_related = ["user", "intake__client", "note__client", "booking"]
+    list_select_related = ["user", "intake__client", "note__client", "client", "booking"]
 
     def has_module_permission(self, request):
         return request.user.is_superuser
@@ -351,12 +351,14 @@ class IntakeAccessAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("what"))
     def what(self, obj):
-        return _("Treatment note") if obj.note_id else _("Health form")
+        if obj.note_id:
+            return _("Treatment note")
+        return _("Health form") if obj.intake_id else _("Pain and function scores")
 
     @admin.display(description=_("whose record"))
     def person(self, obj):
-        record = obj.note or obj.intake
-        return record.client.name if record else _("(erased)")
+        record = obj.note or obj.intake or obj
+        return record.client.name if record.client else _("(erased)")
 
 
 from . import note_admin  # noqa: E402, F401 - treatment notes, outcomes, progress

@@ -224,8 +224,9 @@ class IntakeReview(models.Model):
 
 
 class IntakeAccess(models.Model):
-    """One read of a health form's answers or a treatment note in the back office: who and
-    when. The owner lists them."""
+    """One read of a health form's answers, a treatment note or a person's pain and function
+    scores (neither form nor note: `client` says whose) in the back office: who and when.
+    The owner lists them."""
 
     intake = models.ForeignKey(
         Intake, on_delete=models.SET_NULL, null=True, related_name="accesses"
@@ -240,6 +241,14 @@ class IntakeAccess(models.Model):
     )
     booking = models.ForeignKey(
         Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Whose scores were read; erasure empties it."),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -160,6 +160,7 @@ class TreatmentNoteAdmin(admin.ModelAdmin):
         if not (_clinical_staff(request.user) and may_read(request.user, client.pk)):
             raise Http404
         rows = progress.progress_rows(client)
+        notes.scores_read(client_id=client.pk, user=request.user, now=timezone.now())
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -258,6 +259,13 @@ def _addendum_post(request, model_admin, booking, note, now):
 def _note_render(request, model_admin, booking, note, *, form=None, addendum=None, status=200):
     if note is not None and status == 200:
         notes.note_read(note=note, user=request.user, now=timezone.now())
+    elif status == 200:  # no note yet: the page still shows the session's scores
+        notes.scores_read(
+            client_id=booking.client_id,
+            booking_id=booking.pk,
+            user=request.user,
+            now=timezone.now(),
+        )
     writable = notes.may_write(request.user, booking) and not (note and note.locked)
     pain_after, activities, before = _measures(booking)
     context = {

@@ -2,8 +2,9 @@
 
 The export holds, per person, each session's note as written and signed (with its addenda
 and when staff read it; staff appear by the signer's name only, as signed), every measured
-value and whether they unsubscribed from aftercare. Erasure deletes notes, addenda, values
-and the unsubscription; the read log keeps who read and when, pointing at nobody.
+value, when staff read their scores and whether they unsubscribed from aftercare. Erasure
+deletes notes, addenda, values and the unsubscription; the read log keeps who read and when,
+pointing at nobody.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from bookings.models import Client
 from bookings.privacy import PrivacySection, local, register
 
-from .models import AftercareOptOut, Outcome, TreatmentNote
+from .models import AftercareOptOut, IntakeAccess, Outcome, TreatmentNote
 from .note_templates import TECHNIQUES
 
 
@@ -56,7 +57,15 @@ def _outcome(outcome: Outcome) -> dict:
 
 def export_notes(people: list[Client]) -> dict[int, dict]:
     """Each person's notes and measured values, oldest first."""
-    found = {p.pk: {"notes": [], "outcomes": [], "aftercare_unsubscribed": None} for p in people}
+    found = {
+        p.pk: {
+            "notes": [],
+            "outcomes": [],
+            "scores_read_by_staff": [],
+            "aftercare_unsubscribed": None,
+        }
+        for p in people
+    }
     notes = (
         TreatmentNote.objects.filter(client__in=people)
         .select_related("booking")
@@ -67,6 +76,8 @@ def export_notes(people: list[Client]) -> dict[int, dict]:
         found[note.client_id]["notes"].append(_note(note))
     for outcome in Outcome.objects.filter(client__in=people).select_related("booking"):
         found[outcome.client_id]["outcomes"].append(_outcome(outcome))
+    for read in IntakeAccess.objects.filter(client__in=people).order_by("at", "pk"):
+        found[read.client_id]["scores_read_by_staff"].append(local(read.at))
     for opt_out in AftercareOptOut.objects.filter(client__in=people):
         found[opt_out.client_id]["aftercare_unsubscribed"] = local(opt_out.at)
     return found
@@ -78,6 +89,7 @@ def erase_notes(*, people: list[Client], by: AbstractBaseUser, now: datetime) ->
     for model in [TreatmentNote, Outcome, AftercareOptOut]:
         deleted, _rows = model.objects.filter(client__in=people).delete()
         count += deleted
+    IntakeAccess.objects.filter(client__in=people).update(client=None)
     return count
 
 

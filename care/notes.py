@@ -179,6 +179,12 @@ def note_read(*, note: TreatmentNote, user, now: datetime) -> None:
     IntakeAccess.objects.create(note=note, booking_id=note.booking_id, user=user, at=now)
 
 
+def scores_read(*, client_id: int, user, now: datetime, booking_id: int | None = None) -> None:
+    """Record that `user` saw a person's pain and function scores without a note (a progress
+    page, or a session's page before its note is written)."""
+    IntakeAccess.objects.create(client_id=client_id, booking_id=booking_id, user=user, at=now)
+
+
 def outcome_record(*, booking: Booking, measure: str, value: dict, by, now: datetime) -> Outcome:
     """The session's value for `measure`, dated now; a second answer replaces the first."""
     outcome, _created = Outcome.objects.update_or_create(

@@ -213,16 +213,16 @@ def draft_answers(*, booking: Booking, proven: bool) -> dict:
     last = _seen_through(booking, proven=proven).order_by("-submitted_at", "-pk").first()
     earlier = last.answers if last is not None else {}
     answers = Hidden(
-        (step, earlier[step]) for step in questions.STEP_NAMES if step in earlier and step != "consent"
+        (step, earlier[step])
+        for step in questions.STEP_NAMES
+        if step in earlier and step != "consent"
     )
     answers.update(saved)
     return answers
 
 
 @sensitive_variables()
-def intake_save_step(
-    *, booking: Booking, step: str, data: dict, now: datetime
-) -> Intake:
+def intake_save_step(*, booking: Booking, step: str, data: dict, now: datetime) -> Intake:
     """Keep one step's answers, as typed, in the booking's draft of the person's form.
 
     The draft is created on the first save and holds only the steps saved through it (the

@@ -13,8 +13,8 @@ from bookings.models import ErasureRequest
 from bookings.privacy import privacy_erase
 from bookings.views.my import SESSION_EMAIL, SESSION_SINCE
 from care import progress
-from care.models import Outcome, TreatmentNote
-from tests.care.notes_support import NOTE, NOTE_SECRETS, completed_session, post_note
+from care.models import IntakeAccess, Outcome, TreatmentNote
+from tests.care.notes_support import NOTE, NOTE_SECRETS, completed_session, note_url, post_note
 from tests.care.support import text
 from tests.factories import NOW, make_client
 
@@ -115,6 +115,35 @@ def test_the_therapist_sees_the_clients_progress_others_get_404(client, clinic, 
     assert client.get(url).status_code == 404
     client.force_login(clinic.desk)
     assert client.get(url).status_code == 404
+
+
+def test_every_look_at_a_persons_scores_is_in_the_owners_read_log(client, clinic, four_sessions):
+    client.force_login(clinic.maren_user)
+    client.get(f"/admin/care/treatmentnote/progress/{clinic.ruth.pk}/")
+    client.get(note_url(four_sessions[0]))  # no note yet: the page shows the session's pain
+    reads = IntakeAccess.objects.order_by("pk")
+    assert [(r.user, r.client, r.booking) for r in reads] == [
+        (clinic.maren_user, clinic.ruth, None),
+        (clinic.maren_user, clinic.ruth, four_sessions[0]),
+    ]
+    client.force_login(clinic.owner)
+    log = text(client.get("/admin/care/intakeaccess/"))
+    assert log.count("Pain and function scores") == 2 and "Ruth Andersen" in log
+
+
+def test_the_export_says_when_staff_read_the_scores_and_erasure_unnames_the_reads(
+    client, clinic, four_sessions
+):
+    client.force_login(clinic.maren_user)
+    client.get(f"/admin/care/treatmentnote/progress/{clinic.ruth.pk}/")
+    client.logout()
+    sign_in(client, "ruth@example.com")
+    (ruth,) = json.loads(client.get("/my/data.json").content)["people"]
+    assert len(ruth["treatment_notes"]["scores_read_by_staff"]) == 1
+    erasure = ErasureRequest.objects.create(email="ruth@example.com", requested_at=NOW)
+    privacy_erase(erasure=erasure, by=clinic.owner, now=NOW)
+    (read,) = IntakeAccess.objects.all()
+    assert read.client is None and read.user == clinic.maren_user
 
 
 def test_the_owner_sees_outcomes_per_service_and_unsigned_per_therapist(
