@@ -301,8 +301,21 @@ def booking_cancel(
 def booking_set_status(
     *, booking: Booking, status: str, by: AbstractBaseUser, now: datetime
 ) -> bool:
-    """Mark a session completed or no-show (staff). False when the booking is cancelled."""
+    """Mark a session completed or no-show (staff). False when the booking is cancelled.
+
+    A session with a signed treatment note took place: it stays completed (BookingError).
+    """
     with transaction.atomic():
+        signed = Booking.objects.filter(pk=booking.pk, treatment_note__signed_at__isnull=False)
+        if status != Booking.Status.COMPLETED and signed.exists():
+            raise BookingError(
+                _(
+                    "%(reference)s has a signed treatment note: the session took place, so it "
+                    "stays completed."
+                )
+                % {"reference": booking.reference},
+                "signed_note",
+            )
         updated = (
             Booking.objects.filter(pk=booking.pk)
             .exclude(status=Booking.Status.CANCELLED)

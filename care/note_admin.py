@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -228,7 +229,10 @@ def _note_post(request, model_admin, booking, note):
         # A tampered or stale form: the signed text stays as it is.
         messages.error(request, _("This note is signed and cannot be changed; add an addendum."))
         return HttpResponseRedirect(request.path)
-    if not notes.may_write(request.user, booking):
+    if not notes.may_write(request.user, booking, now=now):
+        if notes.why_no_note(booking, now=now):
+            messages.error(request, notes.why_no_note(booking, now=now))
+            return HttpResponseRedirect(request.path)
         raise Http404
     form = _note_form(booking, note, request.POST)
     if not form.is_valid():
@@ -236,6 +240,9 @@ def _note_post(request, model_admin, booking, note):
     write = notes.note_sign if action == "sign" else notes.note_save_draft
     try:
         write(booking=booking, data=form.to_input(), by=request.user, now=now)
+    except PermissionDenied:  # the session was cancelled or marked no-show meanwhile
+        messages.error(request, notes.why_no_note(booking, now=now) or _("Nothing was saved."))
+        return HttpResponseRedirect(request.path)
     except notes.NoteLocked:
         messages.error(request, _("This note is signed and cannot be changed; add an addendum."))
         return HttpResponseRedirect(request.path)
@@ -266,7 +273,8 @@ def _note_render(request, model_admin, booking, note, *, form=None, addendum=Non
             user=request.user,
             now=timezone.now(),
         )
-    writable = notes.may_write(request.user, booking) and not (note and note.locked)
+    now = timezone.now()
+    writable = notes.may_write(request.user, booking, now=now) and not (note and note.locked)
     pain_after, activities, before = _measures(booking)
     context = {
         **model_admin.admin_site.each_context(request),
@@ -285,6 +293,7 @@ def _note_render(request, model_admin, booking, note, *, form=None, addendum=Non
         "techniques": [dict(TECHNIQUES).get(c, c) for c in note.techniques] if note else [],
         "pain_before": before.score if before else None,
         "when": admin_time(booking.start),
+        "why_no_note": notes.why_no_note(booking, now=now),
         "progress_url": reverse("admin:care_treatmentnote_progress", args=[booking.client_id]),
     }
     return TemplateResponse(request, "admin/care/treatmentnote/note.html", context, status=status)

@@ -12,8 +12,10 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from bookings import services as booking_services
 from bookings.models import Booking, Therapist
 
 from .models import IntakeAccess, NoteAddendum, Outcome, TreatmentNote
@@ -49,9 +51,24 @@ class NoteInput:
     activities: list[tuple[str, int]] = field(default_factory=list)
 
 
-def may_write(user, booking: Booking) -> bool:
-    """The session's own therapist writes its note; the owner may too."""
+def why_no_note(booking: Booking, *, now: datetime) -> str:
+    """Why this session takes no note ("" when it does): never for a session cancelled,
+    missed or still to come."""
+    if booking.status == Booking.Status.CANCELLED:
+        return _("This session was cancelled, so it has no treatment note.")
+    if booking.status == Booking.Status.NO_SHOW:
+        return _("The client did not come to this session, so it has no treatment note.")
+    if booking.start > now:
+        return _("The note can be written once the session has begun.")
+    return ""
+
+
+def may_write(user, booking: Booking, *, now: datetime) -> bool:
+    """The session's own therapist writes its note, the owner may too, once it has begun
+    (`why_no_note`)."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if why_no_note(booking, now=now):
         return False
     return user.is_superuser or booking.therapist.user_id == user.pk
 
@@ -91,11 +108,12 @@ def last_activities(booking: Booking) -> list[str]:
     return [item["name"] for item in latest.value.get("activities", [])]
 
 
-def _locked_note(booking: Booking, by) -> TreatmentNote | None:
-    if not may_write(by, booking):
-        raise PermissionDenied
+def _locked_note(booking: Booking, by, now: datetime) -> TreatmentNote | None:
     # The session's row is the lock: two saves (two tabs, a sign racing a save) take turns.
-    Booking.objects.select_for_update().filter(pk=booking.pk).exists()
+    status = Booking.objects.select_for_update().filter(pk=booking.pk).values_list("status")
+    booking.status = status.get()[0]  # as it is now, not as the page that sent this saw it
+    if not may_write(by, booking, now=now):
+        raise PermissionDenied
     note = TreatmentNote.objects.filter(booking=booking).first()
     if note is not None and note.locked:
         raise NoteLocked
@@ -104,7 +122,7 @@ def _locked_note(booking: Booking, by) -> TreatmentNote | None:
 
 @sensitive_variables()
 def _write(booking: Booking, data: NoteInput, by, now: datetime) -> TreatmentNote:
-    note = _locked_note(booking, by)
+    note = _locked_note(booking, by, now)
     if note is None:
         note = TreatmentNote(
             booking=booking,
@@ -153,13 +171,18 @@ def note_save_draft(*, booking: Booking, data: NoteInput, by, now: datetime) -> 
 @sensitive_variables()
 def note_sign(*, booking: Booking, data: NoteInput, by, now: datetime) -> TreatmentNote:
     """Save what was sent and sign it, in one transaction: from then on it is read-only,
-    with the signer's name and the time shown."""
+    with the signer's name and the time shown. A signed note says the session took place:
+    one not yet marked is marked completed."""
     with transaction.atomic():
         note = _write(booking, data, by, now)
         note.signed_at = now
         note.signed_by = by
         note.signed_name = signer_name(by)
         note.save(update_fields=["signed_at", "signed_by", "signed_name"])
+        if booking.status == Booking.Status.CONFIRMED:
+            booking_services.booking_set_status(
+                booking=booking, status=Booking.Status.COMPLETED, by=by, now=now
+            )
     return note
 
 

@@ -59,9 +59,11 @@ class Chart:
 
 
 def progress_rows(client: Client) -> list[Row]:
-    """The person's sessions that have a measure, oldest first (two queries)."""
+    """The person's completed sessions that have a measure, oldest first (one query): a
+    score given before a session that was then cancelled, missed or not yet held is not
+    progress."""
     outcomes = list(
-        Outcome.objects.filter(client=client)
+        Outcome.objects.filter(client=client, booking__status=Booking.Status.COMPLETED)
         .select_related("booking__service")
         .order_by("booking__start", "pk")
     )

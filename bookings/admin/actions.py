@@ -32,10 +32,13 @@ class BookingActions:
                 cancelled += 1
             elif booking.start > now:
                 not_started += 1
-            elif services.booking_set_status(
-                booking=booking, status=status, by=request.user, now=now
-            ):
-                done += 1
+            else:
+                try:
+                    done += services.booking_set_status(
+                        booking=booking, status=status, by=request.user, now=now
+                    )
+                except services.BookingError as error:
+                    self.message_user(request, error.message, messages.WARNING)
         label = Booking.Status(status).label.lower()
         self.message_user(
             request,

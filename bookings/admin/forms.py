@@ -327,6 +327,20 @@ class BookingAdminForm(forms.ModelForm):
     def clean_status(self):
         status = self.cleaned_data["status"]
         if (
+            status != self.instance.status
+            and status != Booking.Status.COMPLETED
+            and Booking.objects.filter(
+                pk=self.instance.pk, treatment_note__signed_at__isnull=False
+            ).exists()
+        ):
+            raise ValidationError(
+                _(
+                    "This session has a signed treatment note: it took place, so it stays "
+                    "completed."
+                ),
+                code="signed_note",
+            )
+        if (
             status in {Booking.Status.COMPLETED, Booking.Status.NO_SHOW}
             and status != self.instance.status
             and self.instance.start > timezone.now()

@@ -6,6 +6,7 @@ only: no tag here reads an answer.
 from django import template
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..links import emailed_form_url, form_path, mailbox_key
@@ -114,19 +115,21 @@ def booking_note_panel(context, booking):
     who may read or write it (the front desk sees the state only)."""
     from ..models import TreatmentNote, may_read
     from ..note_admin import _clinical_staff, note_state
-    from ..notes import may_write
+    from ..notes import may_write, why_no_note
 
     user = context["request"].user
+    now = timezone.now()
     note = TreatmentNote.objects.filter(booking=booking).only("signed_at", "signed_name").first()
+    writable = may_write(user, booking, now=now) and not (note and note.locked)
     opens = _clinical_staff(user) and (
-        may_read(user, booking.client_id) or may_write(user, booking)
+        writable or (note is not None and may_read(user, booking.client_id))
     )
     return {
         "state": note_state(note),
         "note": note,
         "url": reverse("admin:care_treatmentnote_session", args=[booking.pk]) if opens else "",
-        "writable": may_write(user, booking) and not (note and note.locked),
-        "started": booking.status in {"completed", "confirmed"},
+        "writable": writable,
+        "why_no_note": "" if note else why_no_note(booking, now=now),
     }
 
 
@@ -137,6 +140,7 @@ def agenda_note_links(context, lanes, states: AgendaStates) -> dict:
     from bookings.models import staff_scope
 
     user = context["request"].user
+    now = timezone.now()
     # Who writes a session's note (care.notes.may_write), from ids the agenda already holds.
     own = staff_scope(user).therapist
     sessions = [s.booking for lane in lanes for s in lane.sessions]
@@ -146,7 +150,8 @@ def agenda_note_links(context, lanes, states: AgendaStates) -> dict:
             _("Treatment note (signed)") if b.pk in states.signed else _("Treatment note"),
         )
         for b in sessions
-        if b.status != "cancelled" and (user.is_superuser or (own and b.therapist_id == own.pk))
+        if (b.pk in states.signed or (b.status in {"confirmed", "completed"} and b.start <= now))
+        and (user.is_superuser or (own and b.therapist_id == own.pk))
     }
 
 

@@ -216,3 +216,46 @@ def test_cancelled_sessions_get_no_note_link_in_the_agenda(client, clinic):
     client.force_login(clinic.maren_user)
     agenda = text(client.get("/admin/bookings/booking/agenda/?date=2026-12-04"))
     assert note_url(booking) not in agenda
+
+
+# --- Which sessions take a note -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "status, day, why",
+    [
+        (Booking.Status.CANCELLED, "2026-12-04", "was cancelled"),
+        (Booking.Status.NO_SHOW, "2026-12-04", "did not come"),
+        (Booking.Status.CONFIRMED, "2026-12-09", "once the session has begun"),
+    ],
+)
+def test_no_note_for_a_session_cancelled_missed_or_still_to_come(client, clinic, status, day, why):
+    booking = completed_session(clinic, day=day)
+    Booking.objects.filter(pk=booking.pk).update(status=status)
+    client.force_login(clinic.maren_user)
+    page = text(client.get(note_url(booking)))
+    assert why in page and "Sign" not in page
+    response = post_note(client, booking, action="sign")
+    assert response.status_code == 302
+    assert why in text(client.get(response["Location"]))
+    assert not TreatmentNote.objects.exists() and not Outcome.objects.exists()
+
+
+def test_signing_a_begun_session_marks_it_completed_and_it_cannot_be_marked_no_show(
+    client, clinic
+):
+    booking = completed_session(clinic)
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CONFIRMED)
+    client.force_login(clinic.maren_user)
+    assert post_note(client, booking, action="sign").status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.COMPLETED
+    client.force_login(clinic.desk)
+    response = client.post(
+        "/admin/bookings/booking/",
+        {"action": "mark_no_show", "_selected_action": [booking.pk]},
+        follow=True,
+    )
+    assert "has a signed treatment note" in text(response)
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.COMPLETED

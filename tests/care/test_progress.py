@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from bookings import notifications
-from bookings.models import ErasureRequest
+from bookings.models import Booking, ErasureRequest
 from bookings.privacy import privacy_erase
 from bookings.views.my import SESSION_EMAIL, SESSION_SINCE
 from care import progress
@@ -83,6 +83,15 @@ def test_the_svg_holds_the_tables_figures(clinic, four_sessions):
     assert [r.function for r in rows] == [3, None, None, 6]
     chart = progress.chart(rows)
     assert len(chart.lines["pain"]["points"]) == 4 and len(chart.lines["function"]["points"]) == 2
+
+
+def test_progress_counts_only_sessions_that_took_place(clinic, four_sessions):
+    later = completed_session(clinic, day="2026-11-30")
+    record(later, Outcome.Measure.PAIN_BEFORE, {"score": 9})
+    for status in [Booking.Status.CANCELLED, Booking.Status.NO_SHOW, Booking.Status.CONFIRMED]:
+        Booking.objects.filter(pk=later.pk).update(status=status)
+        rows = progress.progress_rows(clinic.ruth)
+        assert [row.pain for row in rows] == [7, 6, 4, 3]
 
 
 def test_my_progress_shows_only_the_people_under_the_signed_in_email(client, clinic, four_sessions):
