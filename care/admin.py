@@ -23,6 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 
 from bookings.models import Booking, staff_scope
 from bookings.times import admin_time
+from clinic.http import row_id
 
 from . import services
 from .forms import ReviewForm
@@ -149,7 +150,7 @@ class IntakeAdmin(admin.ModelAdmin):
             Intake.objects.visible_to(request.user)
             .submitted()
             .select_related("client", "consent")
-            .filter(pk=object_id if str(object_id).isdigit() else None)
+            .filter(pk=row_id(object_id))
             .first()
         )
         if intake is None or not self.has_view_permission(request):
@@ -195,13 +196,13 @@ class IntakeAdmin(admin.ModelAdmin):
 
 def _booking_param(request, intake: Intake) -> Booking | None:
     """The session the form is opened for (?booking=), if it is this person's and visible."""
-    value = request.GET.get("booking", "")
-    if not value.isdigit():
+    value = row_id(request.GET.get("booking", ""))
+    if value is None:
         return None
     return (
         Booking.objects.visible_to(request.user)
         .select_related("service", "therapist")
-        .filter(pk=int(value), client_id=intake.client_id)
+        .filter(pk=value, client_id=intake.client_id)
         .first()
     )
 
@@ -282,7 +283,7 @@ class SessionIntakeAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # The booking's own page shows its health form box.
-        if not str(object_id).isdigit():
+        if row_id(object_id) is None:
             raise Http404
         return HttpResponseRedirect(reverse("admin:bookings_booking_change", args=[object_id]))
 

@@ -29,7 +29,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 
 from bookings.models import Booking, Client, staff_scope
 from bookings.times import admin_time
-from clinic.http import never_cache
+from clinic.http import never_cache, row_id
 
 from . import notes, progress
 from .models import Outcome, TreatmentNote, UnsignedSession, may_read
@@ -117,7 +117,7 @@ class TreatmentNoteAdmin(admin.ModelAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        note = self.get_queryset(request).filter(pk=_int(object_id)).first()
+        note = self.get_queryset(request).filter(pk=row_id(object_id)).first()
         if note is None:
             raise Http404
         return HttpResponseRedirect(
@@ -170,10 +170,6 @@ class TreatmentNoteAdmin(admin.ModelAdmin):
             "person": client,
         }
         return TemplateResponse(request, "admin/care/treatmentnote/progress.html", context)
-
-
-def _int(value) -> int | None:
-    return int(value) if str(value).isdigit() else None
 
 
 def _measures(booking: Booking) -> tuple:

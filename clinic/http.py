@@ -44,3 +44,12 @@ def never_cache(view):
         return response
 
     return wrapper
+
+
+def row_id(value) -> int | None:
+    """A row id from a URL or query parameter, or None: plain ASCII digits that fit a
+    64-bit column ("²", "٣", "-1" and "1e3" are no id, so they cannot reach the database)."""
+    text = str(value)
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None

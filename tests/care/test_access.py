@@ -224,3 +224,17 @@ def test_no_answer_on_error_pages_or_error_reports(client, clinic, settings, mon
     report = ExceptionReporter(request, crash.type, crash.value, crash.tb).get_traceback_html()
     assert "the disk is full" in report and "intake_save_step" in report
     assert_no_answers(html.unescape(report), "error report")
+
+
+@pytest.mark.parametrize("bad", ["²", "٣", "9" * 30, "-1", "1e3"])
+def test_an_id_that_is_no_number_is_a_404_on_every_health_page(client, clinic, ruths_form, bad):
+    intake = Intake.objects.submitted().get()
+    client.force_login(clinic.owner)
+    for url in [
+        f"/admin/care/intake/{bad}/change/",
+        f"/admin/care/treatmentnote/{bad}/change/",
+        f"/admin/care/sessionintake/{bad}/change/",
+    ]:
+        assert client.get(url).status_code == 404, url
+    page = client.get(sheet_url(intake) + f"?booking={bad}")
+    assert page.status_code == 200 and "Ruth Andersen" in text(page)  # no session: the form
