@@ -98,9 +98,7 @@ def aftercare_send(*, now: datetime) -> int:
 
 def _email(note: TreatmentNote, now: datetime) -> None:
     booking = note.booking
-    articles = list(
-        Article.objects.published(now).filter(pk__in=note.articles.values("pk")).order_by("title")
-    )
+    articles = published_articles(note, now=now)
     for article in articles:
         article.url = settings.SITE_URL + article.get_absolute_url()
     notifications._send(
@@ -115,4 +113,12 @@ def _email(note: TreatmentNote, now: datetime) -> None:
             "feel_url": settings.SITE_URL + aftercare_path(booking),
             "book_url": settings.SITE_URL + book_next_path(note),
         },
+    )
+
+
+def published_articles(note: TreatmentNote, *, now: datetime) -> list[Article]:
+    """The note's home-care articles the public may read now (one withdrawn since the note
+    was signed is left out rather than linked to a missing page), by title."""
+    return list(
+        Article.objects.published(now).filter(pk__in=note.articles.values("pk")).order_by("title")
     )

@@ -23,7 +23,7 @@ from clinic.http import never_cache
 from clinic.ratelimit import rate_limited
 
 from . import links, notes, progress
-from .aftercare import aftercare_path, book_next_path
+from .aftercare import aftercare_path, book_next_path, published_articles
 from .models import AftercareOptOut, Outcome, TreatmentNote
 from .note_forms import ScoreForm
 from .services import SCORES, pain_open
@@ -107,7 +107,7 @@ def aftercare(request, token):
         "given": given,
         "chart": progress.chart(progress.progress_rows(booking.client)) if given else None,
         "person": booking.client,
-        "articles": note.articles.all(),
+        "articles": published_articles(note, now=timezone.now()),
         "book_url": book_next_path(note),
         "action_url": aftercare_path(booking),
         "unsubscribe_url": aftercare_path(booking, "aftercare_stop"),

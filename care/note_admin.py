@@ -202,7 +202,7 @@ def note_page(request, model_admin, booking_id):
     return _note_render(request, model_admin, booking, note)
 
 
-def _note_form(booking, note, data=None):
+def _note_form(booking, note, data=None, *, signing=False):
     pain_after, activities, _before = _measures(booking)
     function = notes.asks_function(booking) or bool(activities)
     names = notes.last_activities(booking) if not activities else []
@@ -211,6 +211,7 @@ def _note_form(booking, note, data=None):
         booking=booking,
         function=function,
         activities=names,
+        signing=signing,
         initial=note_initial(note, pain_after, activities),
     )
 
@@ -230,7 +231,7 @@ def _note_post(request, model_admin, booking, note):
             messages.error(request, notes.why_no_note(booking, now=now))
             return HttpResponseRedirect(request.path)
         raise Http404
-    form = _note_form(booking, note, request.POST)
+    form = _note_form(booking, note, request.POST, signing=action == "sign")
     if not form.is_valid():
         return _note_render(request, model_admin, booking, note, form=form, status=400)
     write = notes.note_sign if action == "sign" else notes.note_save_draft

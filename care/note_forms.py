@@ -26,11 +26,21 @@ def _text(label, help_text, rows=4):
     )
 
 
-class NoteForm(forms.Form):
-    """The SOAP note with the template of the session's treatment; PSFS on function visits."""
+# What a note must hold before it is signed (a draft may be saved with anything).
+SIGN_NEEDS = ["subjective", "objective", "techniques", "plan"]
 
-    def __init__(self, *args, booking: Booking, function: bool, activities=(), **kwargs):
+
+class NoteForm(forms.Form):
+    """The SOAP note with the template of the session's treatment; PSFS on function visits.
+
+    `signing`: the note is about to be locked, so its parts in SIGN_NEEDS must be filled in.
+    """
+
+    def __init__(
+        self, *args, booking: Booking, function: bool, activities=(), signing=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.signing = signing
         prompts = template_for(booking.service.kind)
         self.template_title = prompts.title
         self.fields["subjective"] = _text(_("Subjective"), prompts.subjective)
@@ -103,6 +113,11 @@ class NoteForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in SIGN_NEEDS if self.signing else []:
+            value = data.get(name)
+            if name in data and not (value.strip() if isinstance(value, str) else value):
+                message = _("Please fill this in before signing (you can save a draft as it is).")
+                self.add_error(name, forms.ValidationError(message, code="needed_to_sign"))
         for n in range(1, ACTIVITIES + 1 if self.function else 1):
             if data.get(f"activity_{n}") and data.get(f"activity_{n}_score") is None:
                 self.add_error(

@@ -159,3 +159,11 @@ def test_two_workers_send_each_aftercare_once(clinic, article, django_user_model
         thread.join()
     assert sum(counts) == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted([booking.email, other.email])
+
+
+def test_an_article_withdrawn_since_the_note_is_no_longer_linked(client, session, article):
+    url = aftercare_path(session)
+    assert article.get_absolute_url() in text(client.get(url))
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    page = text(client.get(url))
+    assert article.get_absolute_url() not in page and article.title not in page

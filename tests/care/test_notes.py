@@ -241,9 +241,7 @@ def test_no_note_for_a_session_cancelled_missed_or_still_to_come(client, clinic,
     assert not TreatmentNote.objects.exists() and not Outcome.objects.exists()
 
 
-def test_signing_a_begun_session_marks_it_completed_and_it_cannot_be_marked_no_show(
-    client, clinic
-):
+def test_signing_a_begun_session_marks_it_completed_and_it_cannot_be_marked_no_show(client, clinic):
     booking = completed_session(clinic)
     Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CONFIRMED)
     client.force_login(clinic.maren_user)
@@ -259,3 +257,17 @@ def test_signing_a_begun_session_marks_it_completed_and_it_cannot_be_marked_no_s
     assert "has a signed treatment note" in text(response)
     booking.refresh_from_db()
     assert booking.status == Booking.Status.COMPLETED
+
+
+def test_a_note_is_signed_only_with_its_essentials_and_a_draft_keeps_what_was_typed(
+    client, clinic, session
+):
+    client.force_login(clinic.maren_user)
+    response = post_note(client, session, action="sign", subjective="  ", techniques=None)
+    assert response.status_code == 400
+    page = text(response)
+    assert page.count("Please fill this in before signing") == 2
+    assert NOTE["objective"] in page  # what was typed is still there
+    assert not TreatmentNote.objects.filter(signed_at__isnull=False).exists()
+    assert post_note(client, session, subjective="", techniques=None).status_code == 302
+    assert not TreatmentNote.objects.get(booking=session).locked
