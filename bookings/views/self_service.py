@@ -70,20 +70,25 @@ def _manage_context(
     }
 
 
-@rate_limited("lookup", methods=("GET", "POST"))
-@never_cache
-@require_GET
-def manage(request, token):
-    """The booking's private page: details, what to expect, cancel and reschedule links."""
-    now = timezone.now()
+def _manage_page(request, token: str, *, now: datetime, status: int = 200) -> HttpResponse:
+    """The booking's page with all it shows (its health form and pain boxes included), as
+    `manage` shows it and as a refused change shows it again."""
     page = booking_page.read(token, now=now)
     if page is None:
         raise Http404
     context = _manage_context(page.booking, now, page.policy, email_status=page.email_status)
     context.update(page.care)
-    response = render(request, "bookings/manage.html", context)
+    response = render(request, "bookings/manage.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@rate_limited("lookup", methods=("GET", "POST"))
+@never_cache
+@require_GET
+def manage(request, token):
+    """The booking's private page: details, what to expect, cancel and reschedule links."""
+    return _manage_page(request, token, now=timezone.now())
 
 
 @rate_limited("lookup", methods=("GET", "POST"))
@@ -166,7 +171,7 @@ def reschedule(request, token):
     policy = BookingPolicy.load()
     context = _manage_context(booking, now, policy)
     if not context["can_change"]:
-        return render(request, "bookings/manage.html", context, status=409)
+        return _manage_page(request, token, now=now, status=409)
     params = _reschedule_params(booking, request.GET, now=now, policy=policy)
     context.update(
         picker_context(params, booking.service, now=now, policy=policy, exclude_booking=booking)
@@ -190,7 +195,7 @@ def reschedule_confirm(request, token):
     policy = BookingPolicy.load()
     context = _manage_context(booking, now, policy)
     if not context["can_change"]:
-        return render(request, "bookings/manage.html", context, status=409)
+        return _manage_page(request, token, now=now, status=409)
     service = booking.service
     slot = chosen_slot(request, service, now=now, policy=policy)
     if slot.errors:

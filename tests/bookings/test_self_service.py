@@ -3,6 +3,7 @@ reminders."""
 
 import email
 import html
+import re
 import socket
 import threading
 from datetime import timedelta
@@ -57,6 +58,10 @@ def event_of(calendar: Calendar):
 
 def text(response) -> str:
     return html.unescape(response.content.decode())
+
+
+def without_csrf(page: str) -> str:  # a new mask on every render
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
 
 
 # --- Emails and calendar files ----------------------------------------------------------------
@@ -264,6 +269,24 @@ def test_inside_the_cancellation_window_changes_are_refused_with_the_phone_numbe
         assert moved.status_code == 409
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED and booking.start == TUESDAY_10
+
+
+def test_a_refused_move_shows_the_booking_page_as_its_own_link_does(client, booking):
+    """The health form still to fill in (not "received") and the pain box, as on the page."""
+    start = local("2026-12-09", "10:00").isoformat()
+    confirm = f"/bookings/{booking.token}/reschedule/confirm/?" + urlencode(
+        {"therapist": "maren", "start": start}
+    )
+    with time_machine.travel(TUESDAY_10 - timedelta(hours=20), tick=False):
+        own = client.get(booking.manage_path())
+        for refused in (client.get(f"/bookings/{booking.token}/reschedule/"), client.post(confirm)):
+            assert refused.status_code == 409
+            page = text(refused)
+            assert "Your health form: missing" in page and "Fill in my health form" in page
+            assert "Received" not in page
+            assert "How is your pain right now?" in page
+            assert "less than 24 hours away" in page
+            assert without_csrf(page) == without_csrf(text(own))
 
 
 def test_a_past_session_is_read_only(client, booking):
@@ -517,11 +540,6 @@ def _care_boxes_read_apart(booking, now) -> dict:
 
 
 def _same_page(response, booking):
-    import re
-
-    def without_csrf(page):  # a new mask on every render
-        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
-
     from clinic import fragments
 
     assert response.status_code == 200
