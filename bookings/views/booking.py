@@ -162,7 +162,8 @@ def confirm(request, slug):
 def _book(request, context: dict, *, now: datetime, policy: BookingPolicy):
     """The confirm step's POST: book, or show the form again with what was typed."""
     form = BookingForm(request.POST, cancellation_hours=policy.cancellation_window)
-    context["form"] = form
+    # Shown again, it offers what the GET did: the care plan too, as the client left it.
+    context.update(form=form, plan=PlanForm(initial=request.POST.dict()))
     if request.rate_limited:
         # Too many attempts from this address: book nothing, keep what was typed.
         context["notice"] = _(

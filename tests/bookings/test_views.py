@@ -231,6 +231,29 @@ def test_invalid_details_are_explained_next_to_the_field(client, clinic, field, 
     assert not Booking.objects.exists()
 
 
+def test_a_details_error_offers_what_the_form_did_and_keeps_everything_typed(client, clinic):
+    url = confirm_url("sciatica-relief-60", TUESDAY_10)
+    offered = client.get(url).content.decode()
+    typed = {**FORM, "phone": "call me", "plan_every": "2", "plan_count": "4"}
+    response = client.post(url, typed)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "phone number we can call" in page
+    assert "Or book a care plan" in page and "Check these dates" in page
+
+    def controls(page):
+        return sorted(set(re.findall(r'<(?:input|select|textarea|button)[^>]*name="(\w+)"', page)))
+
+    assert controls(page) == controls(offered)
+    for name in ("name", "email", "phone"):
+        assert f'value="{html.escape(typed[name])}"' in page, name
+    assert "Pain down the left leg when I sit." in page
+    assert re.search(r'<input type="checkbox" name="accept_policy"[^>]* checked>', page)
+    assert '<option value="2" selected>2 weeks</option>' in page
+    assert '<option value="4" selected>4</option>' in page
+    assert not Booking.objects.exists()
+
+
 def test_booking_page_with_bad_parameters_explains_and_falls_back(client, clinic):
     response = client.get(
         "/book/sciatica-relief-60/", {"therapist": "hannah", "date": "08/12/2026"}
