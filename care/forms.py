@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from bookings.forms import validate_phone
+from clinic.forms import error_links
 
 from . import questions as q
 from .crypto import Hidden
@@ -97,15 +98,7 @@ class StepForm(forms.Form):
 
     def error_links(self) -> list[tuple[str, str]]:
         """(anchor, message) for the error summary at the top of the page, in field order."""
-        links = []
-        for name, field in self.fields.items():
-            for message in self.errors.get(name, []):
-                multiple = isinstance(
-                    field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
-                )
-                links.append((f"id_{name}_0" if multiple else f"id_{name}", message))
-        links += [("", message) for message in self.non_field_errors()]
-        return links
+        return error_links(self)
 
 
 class AboutForm(StepForm):

@@ -231,6 +231,23 @@ def test_invalid_details_are_explained_next_to_the_field(client, clinic, field, 
     assert not Booking.objects.exists()
 
 
+def test_details_errors_are_summed_up_first_with_focus_and_links_to_their_fields(client, clinic):
+    data = {**FORM, "name": "", "email": "ruth-at-example", "phone": "call me"}
+    page = client.post(confirm_url("sciatica-relief-60", TUESDAY_10), data).content.decode()
+    summary = re.search(
+        r'<div class="alert alert-danger error-summary"([^>]*)>(.*?)</div>', page, re.S
+    )
+    assert summary, "no error summary"
+    attributes, inside = summary.groups()
+    assert 'role="alert"' in attributes and 'tabindex="-1"' in attributes
+    assert "autofocus" in attributes  # the browser moves focus to it on load
+    assert "Please check these 3 details" in inside
+    assert re.findall(r'<a href="#(id_\w+)">', inside) == ["id_name", "id_email", "id_phone"]
+    assert "a phone number we can call" in html.unescape(inside)
+    assert page.index("error-summary") < page.index("summary-box") < page.index('id="id_name"')
+    assert page.count("autofocus") == 1
+
+
 def test_a_details_error_offers_what_the_form_did_and_keeps_everything_typed(client, clinic):
     url = confirm_url("sciatica-relief-60", TUESDAY_10)
     offered = client.get(url).content.decode()
