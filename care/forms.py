@@ -51,8 +51,9 @@ def _radios(label, choices, required=False):
 
 
 def yes_no(name: str) -> Field:
-    """A yes/no question: its own fieldset and legend, the two answers side by side."""
-    return Field(name, wrapper_class="care-yes-no")
+    """A yes/no question: its own fieldset and legend, its error right under the legend and
+    the two answers side by side."""
+    return Field(name, wrapper_class="care-yes-no", template="care/_yes_no_field.html")
 
 
 class StepForm(forms.Form):
@@ -97,8 +98,16 @@ class StepForm(forms.Form):
         )
 
     def error_links(self) -> list[tuple[str, str]]:
-        """(anchor, message) for the error summary at the top of the page, in field order."""
-        return error_links(self)
+        """(anchor, message) for the error summary at the top of the page, in field order. A
+        yes/no question's "Please answer yes or no." is one of many alike: it names its
+        question."""
+        named = {f"{self[n].auto_id}_0": self.fields[n].label for n in self.fields if n in q.FLAGS}
+        return [
+            (anchor, _("%(question)s %(message)s") % {"question": named[anchor], "message": m})
+            if anchor in named
+            else (anchor, m)
+            for anchor, m in error_links(self)
+        ]
 
 
 class AboutForm(StepForm):

@@ -136,6 +136,31 @@ def test_bad_input_is_explained_next_to_its_field_and_nothing_is_lost(
     assert f'href="#id_{field}' in page or (field == "pregnant" and 'href="#id_trimester' in page)
 
 
+def test_unanswered_yes_no_questions_are_named_and_their_errors_sit_under_them(client, clinic):
+    booking = clinic.ruth_next
+    for earlier in ("about", "pain"):
+        post_step(client, booking, earlier)
+
+    page = text(post_step(client, booking, "history", blood_clots=None, fever=None))
+
+    summary = re.search(r'class="alert alert-danger error-summary".*?</ul>', page, re.S).group(0)
+    lines = re.findall(r'<a href="#(id_\w+)">([^<]+)</a>', summary)
+    assert lines == [
+        (f"id_{code}_0", f"{q.FLAGS[code].question} Please answer yes or no.")
+        for code in ("blood_clots", "fever")
+    ]
+    for code in ("blood_clots", "fever"):
+        question = re.search(rf'<div id="div_id_{code}".*?</fieldset>', page, re.S).group(0)
+        # The question, then its error (shown: not hidden as a radio's sibling), then the
+        # answers: not squeezed in beside the last one.
+        assert re.search(
+            rf'</legend>\s*<div id="id_{code}_error" class="invalid-feedback d-block">'
+            r"<p[^>]*><strong>Please answer yes or no.</strong></p></div>\s*"
+            r'<div class="care-yes-no-answers">\s*<div class="form-check">\s*<input type="radio"',
+            question,
+        ), question
+
+
 def test_a_get_never_changes_anything(client, clinic):
     for step in q.STEP_NAMES:
         client.get(step_url(clinic.ruth_next, step))
