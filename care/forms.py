@@ -115,14 +115,17 @@ class AboutForm(StepForm):
 
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
+        # The browser shows its own date control (mm/dd/yyyy in the US): no format to copy.
         help_text=_(
-            "For example 1978-04-23. If you are under 18, a parent or guardian fills "
+            "For example, April 23, 1978. If you are under 18, a parent or guardian fills "
             "in and signs this form."
         ),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
         error_messages={
             "required": _("Please enter your date of birth."),
-            "invalid": _("Please enter your date of birth as year-month-day, e.g. 1978-04-23."),
+            "invalid": _(
+                "Please enter your date of birth: month, day and year, for example April 23, 1978."
+            ),
         },
     )
     emergency_name = forms.CharField(
@@ -296,7 +299,7 @@ class ConsentForm(StepForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
             "required": _("Please enter today's date."),
-            "invalid": _("Please enter today's date as year-month-day."),
+            "invalid": _("Please enter today's date: month, day and year."),
         },
     )
 

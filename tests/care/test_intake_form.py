@@ -161,6 +161,22 @@ def test_unanswered_yes_no_questions_are_named_and_their_errors_sit_under_them(c
         ), question
 
 
+def test_the_date_of_birth_hint_matches_the_browsers_date_control(client, clinic):
+    """The control shows the browser's own order (mm/dd/yyyy in the US): the hint and the
+    error give no year-month-day pattern to copy, and a date typed as the hint reads (where
+    a browser shows a plain text box) is taken."""
+    booking = clinic.ruth_next
+    response = client.get(step_url(booking, "about"))
+    assert 'type="date"' in text(response)
+    page = visible_text(response)
+    assert "For example, April 23, 1978." in page
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|year-month-day", page)
+    wrong = visible_text(post_step(client, booking, "about", date_of_birth="23.04.1978"))
+    assert "month, day and year, for example April 23, 1978" in wrong
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|year-month-day", wrong)
+    assert post_step(client, booking, "about", date_of_birth="April 23, 1978").status_code == 302
+
+
 def test_a_get_never_changes_anything(client, clinic):
     for step in q.STEP_NAMES:
         client.get(step_url(clinic.ruth_next, step))
