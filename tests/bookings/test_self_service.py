@@ -342,6 +342,38 @@ def test_reschedule_to_a_time_just_taken_keeps_the_old_time(client, booking, ser
     assert booking.start == TUESDAY_10 and booking.sequence == 0
 
 
+def intro(page: str) -> str:
+    """The page's heading and intro line, and any banner above them, as text."""
+    top = page[page.index('<main id="main"') : page.index('<div class="summary-box')]
+    return " ".join(re.sub(r"<[^>]+>", " ", top).split())
+
+
+def test_right_after_booking_the_page_says_so_once(client, service, therapist, policy):
+    confirm = "/book/sciatica-relief-60/confirm/?" + urlencode(
+        {"therapist": "maren", "start": TUESDAY_10.isoformat()}
+    )
+    details = {"name": "Ruth Andersen", "email": "ruth@example.com", "phone": "(406) 555-0147"}
+    page = text(client.post(confirm, {**details, "accept_policy": "on"}, follow=True))
+    assert intro(page) == (
+        "Your session is booked We look forward to seeing you. "
+        "Your confirmation is on its way to ruth@example.com."
+    )
+    assert 'class="alert' not in page.split('<div class="summary-box')[0]  # no banner too
+
+
+def test_after_a_move_the_page_says_it_has_moved_once_then_as_usual(client, booking):
+    confirm = f"/bookings/{booking.token}/reschedule/confirm/?" + urlencode(
+        {"therapist": "maren", "start": local("2026-12-09", "14:00").isoformat()}
+    )
+    page = text(client.post(confirm, follow=True))
+    assert intro(page) == ("Your session has moved The new time is on its way to ruth@example.com.")
+    assert "Wednesday, December 9, 2026 at 2:00 PM MST" in page
+    assert 'class="alert' not in page.split('<div class="summary-box')[0]
+    later = text(client.get(booking.manage_path()))
+    assert intro(later).startswith("Your session is booked We look forward to seeing you.")
+    assert "moved" not in intro(later)
+
+
 def test_a_cancelled_booking_cannot_be_rescheduled_from_an_old_link(client, booking):
     confirm = f"/bookings/{booking.token}/reschedule/confirm/?" + urlencode(
         {"therapist": "maren", "start": local("2026-12-09", "14:00").isoformat()}
