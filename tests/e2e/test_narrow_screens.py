@@ -1,12 +1,20 @@
-"""What a phone at 390 px meets: a long therapist's name wraps inside its card.
+"""What a phone at 390 px meets: a long therapist's name wraps inside its card, and My
+progress fits the screen.
 
 Screenshots: artifacts/screenshots/<test>/<viewport>/.
 """
 
+import re
+from datetime import timedelta
+
 import pytest
+from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bookings.models import Service, Therapist
+from care.models import Outcome
+from tests.factories import make_booking, make_client
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -38,3 +46,47 @@ def test_a_long_therapist_name_wraps_inside_its_card(page: Page, shoot, clinic):
     assert page.evaluate(STICKING_OUT, ".choice-person") == []
     name, box = card.locator("strong").bounding_box(), card.bounding_box()
     assert name["x"] + name["width"] <= box["x"] + box["width"]
+
+
+@pytest.mark.parametrize("viewport", ["phone"])
+def test_my_progress_fits_a_phone(page: Page, shoot, clinic):
+    maren = Therapist.objects.get(user__username="maren")
+    service = maren.services.filter(kind="sciatica").first()
+    client = make_client(name="Nora Whitfield", email="nora.whitfield@example.com")
+    today = timezone.now().replace(hour=15, minute=0, second=0, microsecond=0)
+    for weeks_ago, pain, function in [(6, 8, 2), (5, 7, None), (4, 6, 4), (3, 5, None), (2, 3, 6)]:
+        start = today - timedelta(weeks=weeks_ago)
+        session = make_booking(
+            therapist=maren, service=service, client=client, start=start, status="completed"
+        )
+        for measure, value in [("pain_before", pain), ("pain_after", pain - 2)]:
+            Outcome.objects.create(
+                client=client, booking=session, measure=measure, value={"score": value}, at=start
+            )
+        if function is not None:
+            Outcome.objects.create(
+                client=client,
+                booking=session,
+                measure="function",
+                value={"activities": [{"name": "Sitting through a workday", "score": function}]},
+                at=start,
+            )
+
+    page.goto("/my/")
+    page.get_by_label("Your email address").fill(client.email)
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    page.goto(re.search(r"(/my/sign-in/[^\s/]+/)", mail.outbox[-1].body).group(1))
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/my/progress/")
+    expect(page.locator("svg.progress-svg")).to_be_visible()
+    shoot("01-progress")
+    width = page.viewport_size["width"]
+    assert page.evaluate(WIDER_THAN, width) <= 0
+    chart = page.locator("svg.progress-svg").bounding_box()
+    assert chart["x"] >= 0 and chart["x"] + chart["width"] <= width
+    # The table scrolls in its own labelled box if it must, never the page.
+    scroller = page.get_by_role("region", name="The same figures")
+    expect(scroller).to_be_visible()
+    assert scroller.locator("table.progress-table").count() == 1
+    box = scroller.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
