@@ -290,6 +290,21 @@ def test_the_booking_page_offers_the_form_at_once_after_a_first_booking(client, 
     assert "Fill in my health form" in page
 
 
+def test_the_booking_page_asks_for_the_form_online_not_early_at_the_desk(client, clinic):
+    """For a service without its own "what to expect": the form online before the first
+    visit (linked to the box that holds it), then a few minutes early on the day."""
+    clinic.sciatica.what_to_expect = ""
+    clinic.sciatica.save()
+    page = text(client.get(clinic.ruth_next.manage_path()))
+    expect = visible_text(client.get(clinic.ruth_next.manage_path())).split("What to bring")[1]
+    assert expect.startswith(
+        " and expect Before your first visit, please fill in your health form online (about "
+        "5 minutes). On the day, arrive a few minutes early to settle in"
+    )
+    assert '<a href="#health-form">your health form</a>' in page and 'id="health-form"' in page
+    assert "10 minutes early" not in page
+
+
 def test_confirmation_and_reminder_emails_link_to_the_form(
     clinic, django_capture_on_commit_callbacks
 ):
@@ -308,6 +323,10 @@ def test_confirmation_and_reminder_emails_link_to_the_form(
     confirmation = next(m for m in mail.outbox if m.to == ["nora@example.com"])
     assert "please fill in our health form" in confirmation.body and link in confirmation.body
     assert f'href="{link}"' in html.unescape(confirmation.alternatives[0][0])
+    # The form is filled in online beforehand, not at the desk: a few minutes early is enough.
+    for body in (confirmation.body, html.unescape(confirmation.alternatives[0][0])):
+        assert body.index(link) < body.index("please arrive a few minutes early to settle in")
+        assert "10 minutes early" not in body
 
     mail.outbox.clear()
     with (

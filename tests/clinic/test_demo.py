@@ -70,6 +70,22 @@ def test_every_public_page_shows_what_a_visitor_expects(client, url, expected):
     assert "cdn" not in page.lower()
 
 
+def test_the_demo_asks_for_the_health_form_online_before_the_first_visit(client):
+    """Not "arrive 10 minutes early to fill out a short intake form": the form is online,
+    emailed when one books; on the day, a few minutes early is enough."""
+    pages = [f"/services/{service.slug}/" for service in Service.objects.filter(active=True)]
+    pages += ["/visit/", "/articles/what-to-expect-at-your-first-visit/"]
+    with time_machine.travel(NOW, tick=False):
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            page = " ".join(re.sub(r"<[^>]+>", " ", text(response)).split())
+            assert "health form online" in page, url
+            assert "a few minutes early" in page, url
+            for old in ("10 minutes early", "ten minutes early", "intake form", "one-page health"):
+                assert old not in page, (url, old)
+
+
 def test_home_page_jsonld_describes_the_clinic_as_a_local_business(client):
     page = client.get("/").content.decode()
     (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
