@@ -79,6 +79,26 @@ def test_choose_a_therapist_day_and_time(client, clinic):
     assert page.count("closed") == 2
 
 
+def test_the_time_picker_starts_with_a_link_past_the_choices_to_the_free_times(client, clinic):
+    for url in ("/book/sciatica-relief-60/", f"/bookings/{_booked(clinic).token}/reschedule/"):
+        page = client.get(url, {"therapist": "maren", "date": "2026-12-08"}).content.decode()
+        main = page[page.index("<main") :]
+        # The first link in the page's content, before the therapists, days and weeks.
+        first = re.search(r"<a [^>]*href=\"([^\"]+)\"[^>]*>([^<]+)</a>", main)
+        assert first.groups() == ("#times", "Skip to available times"), url
+        assert main.index("Skip to available times") < main.index("Who would you like to see?")
+        # Its target takes the focus, so the next Tab is the first free time.
+        heading = re.search(r'<h2 id="times"[^>]*>', main).group(0)
+        assert 'tabindex="-1"' in heading
+        assert re.search(r'<h2 id="times"[^>]*>Free times on Tuesday, December 8</h2>\s*<p>', main)
+
+
+def _booked(clinic):
+    return make_booking(
+        therapist=clinic["maren"], service=clinic["sciatica"], start=local("2026-12-15", "10:00")
+    )
+
+
 def test_booking_page_opens_on_the_first_day_with_free_times(client, clinic):
     # Monday 8:00 with two hours' notice: Monday still has times from 10:00.
     page = client.get("/book/sciatica-relief-60/").content.decode()

@@ -1,5 +1,6 @@
-"""What a phone at 390 px meets: a long therapist's name wraps inside its card, and My
-progress fits the screen.
+"""What a phone at 390 px and a keyboard meet: a long therapist's name wraps inside its card,
+My progress fits the screen, the header's Tab order follows what the eye reads, and the time
+picker skips straight to the free times.
 
 Screenshots: artifacts/screenshots/<test>/<viewport>/.
 """
@@ -14,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from bookings.models import Service, Therapist
 from care.models import Outcome
+from tests.e2e.test_accessibility import tab_to
 from tests.factories import make_booking, make_client
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -90,3 +92,36 @@ def test_my_progress_fits_a_phone(page: Page, shoot, clinic):
     assert scroller.locator("table.progress-table").count() == 1
     box = scroller.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_the_headers_tab_order_is_its_reading_order(page: Page, clinic):
+    page.goto("/")
+    links = page.locator("header a:visible")
+    names = [links.nth(i).inner_text().strip() for i in range(links.count())]
+    boxes = [links.nth(i).bounding_box() for i in range(links.count())]
+    # Each link comes after the one before it as the eye reads: to its right on the same
+    # row (the two overlap in height), or on a row below.
+    for (before, left), (after, right) in zip(
+        zip(names, boxes, strict=True), zip(names[1:], boxes[1:], strict=True), strict=False
+    ):
+        same_row = (
+            right["y"] < left["y"] + left["height"] and left["y"] < right["y"] + right["height"]
+        )
+        below = right["y"] >= left["y"] + left["height"] - 2
+        assert (same_row and right["x"] > left["x"]) or (not same_row and below), (before, after)
+    tab_to(page, ".skip-link", presses=1)
+    for name in names:
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.innerText.trim()") == name
+
+
+@pytest.mark.parametrize("viewport", ["desktop"])
+def test_the_time_picker_skips_to_the_free_times(page: Page, clinic):
+    service = Service.objects.active().filter(kind="sciatica").first()
+    page.goto(f"/book/{service.slug}/")
+    skip = tab_to(page, "a.skip-to-times", presses=12)
+    assert skip["text"] == "Skip to available times"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.locator(".times a").first).to_be_focused()
