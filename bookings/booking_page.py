@@ -61,6 +61,11 @@ def _query(token: str):
 
 _page = CompiledQuery(_query, str)
 
+# What a redirect to the page has just done, as the tag of its message: the page says it in
+# its heading and intro line, in place of the banner (views/self_service.py `_news`).
+MOVED, PLAN_BOOKED = "booking-moved", "plan-booked"
+NEWS = (MOVED, PLAN_BOOKED)
+
 
 @dataclass
 class BookingPage:

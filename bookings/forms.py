@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_lazy as _
 
+from clinic.forms import error_links
+
 from .clinic_setup import ClinicSetup
 from .models import BookingPolicy, Service, Therapist
 from .times import clinic_tz
@@ -101,6 +103,10 @@ class BookingForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """The error summary's lines; the honeypot's, hidden from people, links nowhere."""
+        return [("" if anchor == "id_website" else anchor, m) for anchor, m in error_links(self)]
 
     def clean_form_key(self):
         """Only a key of the kind this form is given is looked up; any other value (say, one

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from bookings.forms import validate_phone
+from clinic.forms import error_links
 
 from . import questions as q
 from .crypto import Hidden
@@ -50,8 +51,9 @@ def _radios(label, choices, required=False):
 
 
 def yes_no(name: str) -> Field:
-    """A yes/no question: its own fieldset and legend, the two answers side by side."""
-    return Field(name, wrapper_class="care-yes-no")
+    """A yes/no question: its own fieldset and legend, its error right under the legend and
+    the two answers side by side."""
+    return Field(name, wrapper_class="care-yes-no", template="care/_yes_no_field.html")
 
 
 class StepForm(forms.Form):
@@ -96,16 +98,16 @@ class StepForm(forms.Form):
         )
 
     def error_links(self) -> list[tuple[str, str]]:
-        """(anchor, message) for the error summary at the top of the page, in field order."""
-        links = []
-        for name, field in self.fields.items():
-            for message in self.errors.get(name, []):
-                multiple = isinstance(
-                    field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
-                )
-                links.append((f"id_{name}_0" if multiple else f"id_{name}", message))
-        links += [("", message) for message in self.non_field_errors()]
-        return links
+        """(anchor, message) for the error summary at the top of the page, in field order. A
+        yes/no question's "Please answer yes or no." is one of many alike: it names its
+        question."""
+        named = {f"{self[n].auto_id}_0": self.fields[n].label for n in self.fields if n in q.FLAGS}
+        return [
+            (anchor, _("%(question)s %(message)s") % {"question": named[anchor], "message": m})
+            if anchor in named
+            else (anchor, m)
+            for anchor, m in error_links(self)
+        ]
 
 
 class AboutForm(StepForm):
@@ -113,14 +115,17 @@ class AboutForm(StepForm):
 
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
+        # The browser shows its own date control (mm/dd/yyyy in the US): no format to copy.
         help_text=_(
-            "For example 1978-04-23. If you are under 18, a parent or guardian fills "
+            "For example, April 23, 1978. If you are under 18, a parent or guardian fills "
             "in and signs this form."
         ),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
         error_messages={
             "required": _("Please enter your date of birth."),
-            "invalid": _("Please enter your date of birth as year-month-day, e.g. 1978-04-23."),
+            "invalid": _(
+                "Please enter your date of birth: month, day and year, for example April 23, 1978."
+            ),
         },
     )
     emergency_name = forms.CharField(
@@ -294,7 +299,7 @@ class ConsentForm(StepForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
             "required": _("Please enter today's date."),
-            "invalid": _("Please enter today's date as year-month-day."),
+            "invalid": _("Please enter today's date: month, day and year."),
         },
     )
 

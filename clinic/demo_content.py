@@ -91,9 +91,10 @@ SERVICES = [
             "People already working with a doctor or physical therapist",
         ],
         "what_to_expect": (
-            "Wear comfortable clothing and arrive 10 minutes early to fill out a short "
-            "intake form. Your therapist will ask where you feel pain and what makes it "
-            "worse, then plan the session with you. You can lie face down, face up or on "
+            "Please fill in our health form online before your first visit (about 5 "
+            "minutes): we email you the link when you book. Wear comfortable clothing "
+            "and arrive a few minutes early to settle in. Your therapist will ask where you "
+            "feel pain and what makes it worse, then plan the session with you. You can lie face down, face up or on "
             "your side with pillows, and we check in about pressure throughout."
         ),
     },
@@ -133,8 +134,9 @@ SERVICES = [
             "Active people after a hard season of work or sport",
         ],
         "what_to_expect": (
-            "Wear loose, comfortable clothing and arrive 10 minutes early for a short "
-            "intake form and a chat about your pain. We use pillows and bolsters so you "
+            "Before your first visit, please fill in our health form online: the link comes "
+            "with your confirmation email. Wear loose, comfortable clothing and arrive a few "
+            "minutes early for a chat about your pain. We use pillows and bolsters so you "
             "can rest comfortably, including on your side. Your therapist checks in about "
             "pressure often, and you can ask for lighter or firmer work at any time."
         ),
@@ -173,9 +175,10 @@ SERVICES = [
             "Regular upkeep between longer sessions",
         ],
         "what_to_expect": (
-            "Wear a top that is easy to remove or loosen, and arrive 10 minutes early for "
-            "a brief intake form. Your therapist will ask a few questions about your neck "
-            "and shoulders before starting. We check in about pressure as we go, so the "
+            "Before your first visit, please fill in our health form online: the link comes "
+            "with your confirmation email. Wear a top that is easy to remove or loosen, and "
+            "arrive a few minutes early. Your therapist will ask a few questions about your "
+            "neck and shoulders before starting. We check in about pressure as we go, so the "
             "session stays comfortable."
         ),
     },
@@ -215,9 +218,10 @@ SERVICES = [
             "Shoulder tension from stress or poor sleep",
         ],
         "what_to_expect": (
-            "Wear comfortable clothing and arrive 10 minutes early to complete a short "
-            "intake form. Your therapist will talk with you about where you hold tension "
-            "and any headaches or arm symptoms. We check in about pressure throughout, "
+            "Please fill in our health form online before your first visit (about 5 "
+            "minutes): we email you the link when you book. Wear comfortable clothing "
+            "and arrive a few minutes early. Your therapist will talk with you about where "
+            "you hold tension and any headaches or arm symptoms. We check in about pressure throughout, "
             "and you are welcome to speak up at any time."
         ),
     },
@@ -375,13 +379,14 @@ VISIT = {
         "Glasses, a list of your medications, and any notes from your doctor or physical "
         "therapist.",
         "Your HSA or FSA card if you use one; we can give you a receipt for your insurer.",
-        "Please come ten minutes early on your first visit.",
+        "Before your first visit, please fill in our health form online (the link is in "
+        "your confirmation email), and come a few minutes early to settle in.",
     ],
     "first_visit": [
         (
             "A short welcome",
-            "We greet you at the desk, offer you water and go through a one-page health form "
-            "together.",
+            "We greet you at the desk and offer you water. With your health form filled in "
+            "online, there is no paperwork: you can simply settle in.",
         ),
         (
             "A talk about where it hurts",
@@ -953,12 +958,12 @@ ARTICLES = [
         "category": "your-visit",
         "summary": (
             "New to massage, or new to us? Here is a friendly, step-by-step look at your "
-            "first visit, from the intake form to checking in about pressure."
+            "first visit, from the online health form to checking in about pressure."
         ),
         "seo_title": "Your First Massage Visit | Rimrock Massage",
         "seo_description": (
-            "What to wear, when to arrive, and how intake, draping and pressure check-ins "
-            "work at your first visit to Rimrock Massage & Bodywork in Billings."
+            "What to wear, when to arrive, and how the health form, draping and pressure "
+            "check-ins work at your first visit to Rimrock Massage & Bodywork in Billings."
         ),
         "related_services": [
             "sciatica-relief-60",
@@ -985,16 +990,19 @@ ARTICLES = [
             - **Find us.** We are at 2815 Montana Avenue, Suite 200, in downtown Billings.
             - **Wear comfortable clothes.** Loose, easy clothing makes it simple to change.
             - **Eat lightly.** A light snack an hour or two before is better than a big meal.
-            - **Arrive 10 minutes early.** This gives you time to settle in and fill out a short
-              intake form.
+            - **Fill in your health form online.** When you book, we email you a link to it; the
+              link is also on your booking's page and in [My bookings](/my/). It takes about 5
+              minutes, and your answers are saved as you go, so you can stop and come back.
+            - **Arrive a few minutes early.** This gives you time to settle in.
 
-            ## The intake form and conversation
+            ## The health form and conversation
 
-            Your first visit starts with a short health history form. It asks about your current
-            pain, past injuries, surgeries, medications and health conditions. This helps your
-            therapist plan a session that is safe and useful for you.
+            Before your first visit, our health form asks about your current pain, past
+            injuries, surgeries, medications and health conditions. This helps your therapist
+            plan a session that is safe and useful for you. If anything in it is hard to
+            answer, or you have trouble with the link, just call us at (406) 555-0142.
 
-            Next, your therapist will sit down with you for a few minutes. They will ask about:
+            At your visit, your therapist will sit down with you for a few minutes. They will ask about:
 
             - where you feel pain or tension, and what makes it better or worse
             - what you hope to get out of the session

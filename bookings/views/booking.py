@@ -1,14 +1,13 @@
 """Booking a session: choose a therapist and a time, then give your details.
 
 Each step reads its query through `SlotForm`, books through `bookings.services` and
-redirects (POST/redirect/GET) with a message."""
+redirects (POST/redirect/GET) to the booking's page, which says it is booked."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -162,7 +161,8 @@ def confirm(request, slug):
 def _book(request, context: dict, *, now: datetime, policy: BookingPolicy):
     """The confirm step's POST: book, or show the form again with what was typed."""
     form = BookingForm(request.POST, cancellation_hours=policy.cancellation_window)
-    context["form"] = form
+    # Shown again, it offers what the GET did: the care plan too, as the client left it.
+    context.update(form=form, plan=PlanForm(initial=request.POST.dict()))
     if request.rate_limited:
         # Too many attempts from this address: book nothing, keep what was typed.
         context["notice"] = _(
@@ -196,11 +196,5 @@ def _book(request, context: dict, *, now: datetime, policy: BookingPolicy):
         )
         return render(request, "bookings/confirm.html", context, status=error.status)
     _remember(request, context["slot_key"], booking)
-    if not getattr(booking, "repeated", False):
-        # Only the outbox row exists yet: a worker sends it in a moment. The page's heading
-        # says it is booked, so the banner says only where the confirmation goes.
-        messages.success(
-            request,
-            _("Your confirmation is on its way to %(email)s.") % {"email": booking.email},
-        )
+    # No message: the page's heading says it is booked, its intro where the confirmation is.
     return HttpResponseRedirect(booking.manage_path())

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from .. import care_plans
+from .. import booking_page, care_plans
 from ..availability import Slot
 from ..care_plans import plan_dates
 from ..forms import BookingForm, PlanForm, SlotForm, attendee
@@ -151,13 +151,12 @@ def book_plan(request, context: dict, *, now: datetime, policy: BookingPolicy):
         return render(request, "bookings/plan_review.html", context, status=error.status)
     first = series.bookings.order_by("start").first()
     if not getattr(series, "repeated", False):
+        # The first session's page says "Your care plan is booked" (booking_page.NEWS).
         messages.success(
             request,
-            _(
-                "Your care plan is booked: %(count)d sessions. An email with every date is on "
-                "its way to %(email)s."
-            )
+            _("%(count)d sessions are booked. An email with every date is on its way to %(email)s.")
             % {"count": series.bookings.count(), "email": data["email"]},
+            extra_tags=booking_page.PLAN_BOOKED,
         )
     return HttpResponseRedirect(first.manage_path())
 

@@ -35,15 +35,31 @@ def _booking(token: str) -> Booking:
 
 
 def _on_its_way(change: str, booking: Booking) -> str:
-    """What was done, and where its email is going: written, not yet sent (the outbox)."""
-    if change == "cancelled":
-        # The page's heading says it is cancelled: the banner does not say it again.
-        done, note = "", _("Our confirmation of the cancellation is on its way to %(email)s.")
-    else:
-        done, note = _("Your booking has moved."), _("The new time is on its way to %(email)s.")
+    """Where the change's email is going: written, not yet sent (the outbox). The page's
+    heading says what was done (cancelled, moved): the message does not say it again."""
     if not booking.email:  # booked by phone without an email: nothing is sent
-        return done or _("No email is sent: this booking has no email address.")
-    return f"{done} {note % {'email': booking.email}}".strip()
+        return _("No email is sent: this booking has no email address.")
+    if change == "cancelled":
+        note = _("Our confirmation of the cancellation is on its way to %(email)s.")
+    else:
+        note = _("The new time is on its way to %(email)s.")
+    return note % {"email": booking.email}
+
+
+def _news(request) -> dict:
+    """What the redirect here has just done (booking_page.NEWS), for the page's heading and
+    intro line to say, and the other messages, for the banner: each is said once."""
+    stored = messages.get_messages(request)
+    if not stored:  # nothing left for this page: the storage is not even made
+        return {}
+    news, others = {}, []
+    for message in stored:
+        kind = next((tag for tag in message.tags.split() if tag in booking_page.NEWS), None)
+        if kind:
+            news = {"news": kind, "news_text": str(message)}
+        else:
+            others.append(message)
+    return {**news, "messages": others}
 
 
 # `_manage_context`'s email status when the caller has not read it.
@@ -70,20 +86,26 @@ def _manage_context(
     }
 
 
-@rate_limited("lookup", methods=("GET", "POST"))
-@never_cache
-@require_GET
-def manage(request, token):
-    """The booking's private page: details, what to expect, cancel and reschedule links."""
-    now = timezone.now()
+def _manage_page(request, token: str, *, now: datetime, status: int = 200) -> HttpResponse:
+    """The booking's page with all it shows (its health form and pain boxes included), as
+    `manage` shows it and as a refused change shows it again."""
     page = booking_page.read(token, now=now)
     if page is None:
         raise Http404
     context = _manage_context(page.booking, now, page.policy, email_status=page.email_status)
     context.update(page.care)
-    response = render(request, "bookings/manage.html", context)
+    context.update(_news(request))
+    response = render(request, "bookings/manage.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@rate_limited("lookup", methods=("GET", "POST"))
+@never_cache
+@require_GET
+def manage(request, token):
+    """The booking's private page: details, what to expect, cancel and reschedule links."""
+    return _manage_page(request, token, now=timezone.now())
 
 
 @rate_limited("lookup", methods=("GET", "POST"))
@@ -166,7 +188,7 @@ def reschedule(request, token):
     policy = BookingPolicy.load()
     context = _manage_context(booking, now, policy)
     if not context["can_change"]:
-        return render(request, "bookings/manage.html", context, status=409)
+        return _manage_page(request, token, now=now, status=409)
     params = _reschedule_params(booking, request.GET, now=now, policy=policy)
     context.update(
         picker_context(params, booking.service, now=now, policy=policy, exclude_booking=booking)
@@ -190,7 +212,7 @@ def reschedule_confirm(request, token):
     policy = BookingPolicy.load()
     context = _manage_context(booking, now, policy)
     if not context["can_change"]:
-        return render(request, "bookings/manage.html", context, status=409)
+        return _manage_page(request, token, now=now, status=409)
     service = booking.service
     slot = chosen_slot(request, service, now=now, policy=policy)
     if slot.errors:
@@ -217,7 +239,7 @@ def reschedule_confirm(request, token):
             problem = error
             context["reschedule_token"] = booking.token
         else:
-            messages.success(request, _on_its_way("moved", booking))
+            messages.success(request, _on_its_way("moved", booking), extra_tags=booking_page.MOVED)
             return HttpResponseRedirect(booking.manage_path())
     else:
         problem = slot_problem(

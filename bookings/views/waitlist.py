@@ -196,11 +196,7 @@ def waitlist_offer(request, token):
         except BookingError as error:
             offer.refresh_from_db()
             return _closed(request, offer, error, now=now, policy=policy)
-        messages.success(
-            request,
-            _("Your session is booked. Your confirmation is on its way to %(email)s.")
-            % {"email": booking.email},
-        )
+        # No message: the page's heading says it is booked, its intro where the confirmation is.
         return HttpResponseRedirect(booking.manage_path())
     code = waitlist.offer_refusal(offer, now=now)
     problem = waitlist.OfferClosed(code) if code else None

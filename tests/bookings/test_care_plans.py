@@ -101,6 +101,14 @@ def test_booking_the_plan_books_every_chosen_date_with_one_email_and_calendar(
     events = Calendar.from_ical(ics).walk("VEVENT")
     assert len(events) == 5 and len({str(e["uid"]) for e in events}) == 5
     assert all(e["dtstart"].params["TZID"] == "America/Denver" for e in events)
+    # The first session's page says it once, in its heading and intro, with no banner too.
+    page = client.get(response["Location"]).content.decode()
+    top = " ".join(re.sub(r"<[^>]+>", " ", page.split('<div class="summary-box')[0]).split())
+    assert top.endswith(
+        "Your care plan is booked 5 sessions are booked. An email with every date is on its "
+        "way to ruth@example.com."
+    )
+    assert "alert-success" not in page
 
 
 @pytest.mark.django_db

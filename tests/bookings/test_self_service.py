@@ -3,6 +3,7 @@ reminders."""
 
 import email
 import html
+import re
 import socket
 import threading
 from datetime import timedelta
@@ -57,6 +58,10 @@ def event_of(calendar: Calendar):
 
 def text(response) -> str:
     return html.unescape(response.content.decode())
+
+
+def without_csrf(page: str) -> str:  # a new mask on every render
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
 
 
 # --- Emails and calendar files ----------------------------------------------------------------
@@ -266,6 +271,24 @@ def test_inside_the_cancellation_window_changes_are_refused_with_the_phone_numbe
     assert booking.status == Booking.Status.CONFIRMED and booking.start == TUESDAY_10
 
 
+def test_a_refused_move_shows_the_booking_page_as_its_own_link_does(client, booking):
+    """The health form still to fill in (not "received") and the pain box, as on the page."""
+    start = local("2026-12-09", "10:00").isoformat()
+    confirm = f"/bookings/{booking.token}/reschedule/confirm/?" + urlencode(
+        {"therapist": "maren", "start": start}
+    )
+    with time_machine.travel(TUESDAY_10 - timedelta(hours=20), tick=False):
+        own = client.get(booking.manage_path())
+        for refused in (client.get(f"/bookings/{booking.token}/reschedule/"), client.post(confirm)):
+            assert refused.status_code == 409
+            page = text(refused)
+            assert "Your health form: missing" in page and "Fill in my health form" in page
+            assert "Received" not in page
+            assert "How is your pain right now?" in page
+            assert "less than 24 hours away" in page
+            assert without_csrf(page) == without_csrf(text(own))
+
+
 def test_a_past_session_is_read_only(client, booking):
     with time_machine.travel(TUESDAY_10 + timedelta(days=1), tick=False):
         page = text(client.get(f"/bookings/{booking.token}/"))
@@ -317,6 +340,38 @@ def test_reschedule_to_a_time_just_taken_keeps_the_old_time(client, booking, ser
     assert 'name="choose"' in response.content.decode()  # the nearest times, one tap away
     booking.refresh_from_db()
     assert booking.start == TUESDAY_10 and booking.sequence == 0
+
+
+def intro(page: str) -> str:
+    """The page's heading and intro line, and any banner above them, as text."""
+    top = page[page.index('<main id="main"') : page.index('<div class="summary-box')]
+    return " ".join(re.sub(r"<[^>]+>", " ", top).split())
+
+
+def test_right_after_booking_the_page_says_so_once(client, service, therapist, policy):
+    confirm = "/book/sciatica-relief-60/confirm/?" + urlencode(
+        {"therapist": "maren", "start": TUESDAY_10.isoformat()}
+    )
+    details = {"name": "Ruth Andersen", "email": "ruth@example.com", "phone": "(406) 555-0147"}
+    page = text(client.post(confirm, {**details, "accept_policy": "on"}, follow=True))
+    assert intro(page) == (
+        "Your session is booked We look forward to seeing you. "
+        "Your confirmation is on its way to ruth@example.com."
+    )
+    assert 'class="alert' not in page.split('<div class="summary-box')[0]  # no banner too
+
+
+def test_after_a_move_the_page_says_it_has_moved_once_then_as_usual(client, booking):
+    confirm = f"/bookings/{booking.token}/reschedule/confirm/?" + urlencode(
+        {"therapist": "maren", "start": local("2026-12-09", "14:00").isoformat()}
+    )
+    page = text(client.post(confirm, follow=True))
+    assert intro(page) == ("Your session has moved The new time is on its way to ruth@example.com.")
+    assert "Wednesday, December 9, 2026 at 2:00 PM MST" in page
+    assert 'class="alert' not in page.split('<div class="summary-box')[0]
+    later = text(client.get(booking.manage_path()))
+    assert intro(later).startswith("Your session is booked We look forward to seeing you.")
+    assert "moved" not in intro(later)
 
 
 def test_a_cancelled_booking_cannot_be_rescheduled_from_an_old_link(client, booking):
@@ -517,11 +572,6 @@ def _care_boxes_read_apart(booking, now) -> dict:
 
 
 def _same_page(response, booking):
-    import re
-
-    def without_csrf(page):  # a new mask on every render
-        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
-
     from clinic import fragments
 
     assert response.status_code == 200

@@ -79,6 +79,26 @@ def test_choose_a_therapist_day_and_time(client, clinic):
     assert page.count("closed") == 2
 
 
+def test_the_time_picker_starts_with_a_link_past_the_choices_to_the_free_times(client, clinic):
+    for url in ("/book/sciatica-relief-60/", f"/bookings/{_booked(clinic).token}/reschedule/"):
+        page = client.get(url, {"therapist": "maren", "date": "2026-12-08"}).content.decode()
+        main = page[page.index("<main") :]
+        # The first link in the page's content, before the therapists, days and weeks.
+        first = re.search(r"<a [^>]*href=\"([^\"]+)\"[^>]*>([^<]+)</a>", main)
+        assert first.groups() == ("#times", "Skip to available times"), url
+        assert main.index("Skip to available times") < main.index("Who would you like to see?")
+        # Its target takes the focus, so the next Tab is the first free time.
+        heading = re.search(r'<h2 id="times"[^>]*>', main).group(0)
+        assert 'tabindex="-1"' in heading
+        assert re.search(r'<h2 id="times"[^>]*>Free times on Tuesday, December 8</h2>\s*<p>', main)
+
+
+def _booked(clinic):
+    return make_booking(
+        therapist=clinic["maren"], service=clinic["sciatica"], start=local("2026-12-15", "10:00")
+    )
+
+
 def test_booking_page_opens_on_the_first_day_with_free_times(client, clinic):
     # Monday 8:00 with two hours' notice: Monday still has times from 10:00.
     page = client.get("/book/sciatica-relief-60/").content.decode()
@@ -228,6 +248,46 @@ def test_invalid_details_are_explained_next_to_the_field(client, clinic, field, 
     assert response.status_code == 400
     assert message in page
     assert "invalid-feedback" in page
+    assert not Booking.objects.exists()
+
+
+def test_details_errors_are_summed_up_first_with_focus_and_links_to_their_fields(client, clinic):
+    data = {**FORM, "name": "", "email": "ruth-at-example", "phone": "call me"}
+    page = client.post(confirm_url("sciatica-relief-60", TUESDAY_10), data).content.decode()
+    summary = re.search(
+        r'<div class="alert alert-danger error-summary"([^>]*)>(.*?)</div>', page, re.S
+    )
+    assert summary, "no error summary"
+    attributes, inside = summary.groups()
+    assert 'role="alert"' in attributes and 'tabindex="-1"' in attributes
+    assert "autofocus" in attributes  # the browser moves focus to it on load
+    assert "Please check these 3 details" in inside
+    assert re.findall(r'<a href="#(id_\w+)">', inside) == ["id_name", "id_email", "id_phone"]
+    assert "a phone number we can call" in html.unescape(inside)
+    assert page.index("error-summary") < page.index("summary-box") < page.index('id="id_name"')
+    assert page.count("autofocus") == 1
+
+
+def test_a_details_error_offers_what_the_form_did_and_keeps_everything_typed(client, clinic):
+    url = confirm_url("sciatica-relief-60", TUESDAY_10)
+    offered = client.get(url).content.decode()
+    typed = {**FORM, "phone": "call me", "plan_every": "2", "plan_count": "4"}
+    response = client.post(url, typed)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "phone number we can call" in page
+    assert "Or book a care plan" in page and "Check these dates" in page
+
+    def controls(page):
+        return sorted(set(re.findall(r'<(?:input|select|textarea|button)[^>]*name="(\w+)"', page)))
+
+    assert controls(page) == controls(offered)
+    for name in ("name", "email", "phone"):
+        assert f'value="{html.escape(typed[name])}"' in page, name
+    assert "Pain down the left leg when I sit." in page
+    assert re.search(r'<input type="checkbox" name="accept_policy"[^>]* checked>', page)
+    assert '<option value="2" selected>2 weeks</option>' in page
+    assert '<option value="4" selected>4</option>' in page
     assert not Booking.objects.exists()
 
 

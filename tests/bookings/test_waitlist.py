@@ -90,6 +90,8 @@ def test_a_cancellation_is_offered_to_three_entries_in_join_order_and_the_first_
     booking = Booking.objects.active().get(start=THURSDAY_10)
     assert response.status_code == 302 and response["Location"] == booking.manage_path()
     assert booking.name == "Bo Second" and booking.therapist == therapist
+    page = client.get(response["Location"]).content.decode()  # said once: no banner too
+    assert page.count("Your session is booked") == 1 and "alert-success" not in page
     second.refresh_from_db()
     assert second.status == WaitlistEntry.Status.BOOKED and second.booking == booking
 

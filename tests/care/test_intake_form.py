@@ -136,6 +136,47 @@ def test_bad_input_is_explained_next_to_its_field_and_nothing_is_lost(
     assert f'href="#id_{field}' in page or (field == "pregnant" and 'href="#id_trimester' in page)
 
 
+def test_unanswered_yes_no_questions_are_named_and_their_errors_sit_under_them(client, clinic):
+    booking = clinic.ruth_next
+    for earlier in ("about", "pain"):
+        post_step(client, booking, earlier)
+
+    page = text(post_step(client, booking, "history", blood_clots=None, fever=None))
+
+    summary = re.search(r'class="alert alert-danger error-summary".*?</ul>', page, re.S).group(0)
+    lines = re.findall(r'<a href="#(id_\w+)">([^<]+)</a>', summary)
+    assert lines == [
+        (f"id_{code}_0", f"{q.FLAGS[code].question} Please answer yes or no.")
+        for code in ("blood_clots", "fever")
+    ]
+    for code in ("blood_clots", "fever"):
+        question = re.search(rf'<div id="div_id_{code}".*?</fieldset>', page, re.S).group(0)
+        # The question, then its error (shown: not hidden as a radio's sibling), then the
+        # answers: not squeezed in beside the last one.
+        assert re.search(
+            rf'</legend>\s*<div id="id_{code}_error" class="invalid-feedback d-block">'
+            r"<p[^>]*><strong>Please answer yes or no.</strong></p></div>\s*"
+            r'<div class="care-yes-no-answers">\s*<div class="form-check">\s*<input type="radio"',
+            question,
+        ), question
+
+
+def test_the_date_of_birth_hint_matches_the_browsers_date_control(client, clinic):
+    """The control shows the browser's own order (mm/dd/yyyy in the US): the hint and the
+    error give no year-month-day pattern to copy, and a date typed as the hint reads (where
+    a browser shows a plain text box) is taken."""
+    booking = clinic.ruth_next
+    response = client.get(step_url(booking, "about"))
+    assert 'type="date"' in text(response)
+    page = visible_text(response)
+    assert "For example, April 23, 1978." in page
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|year-month-day", page)
+    wrong = visible_text(post_step(client, booking, "about", date_of_birth="23.04.1978"))
+    assert "month, day and year, for example April 23, 1978" in wrong
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|year-month-day", wrong)
+    assert post_step(client, booking, "about", date_of_birth="April 23, 1978").status_code == 302
+
+
 def test_a_get_never_changes_anything(client, clinic):
     for step in q.STEP_NAMES:
         client.get(step_url(clinic.ruth_next, step))
@@ -249,6 +290,21 @@ def test_the_booking_page_offers_the_form_at_once_after_a_first_booking(client, 
     assert "Fill in my health form" in page
 
 
+def test_the_booking_page_asks_for_the_form_online_not_early_at_the_desk(client, clinic):
+    """For a service without its own "what to expect": the form online before the first
+    visit (linked to the box that holds it), then a few minutes early on the day."""
+    clinic.sciatica.what_to_expect = ""
+    clinic.sciatica.save()
+    page = text(client.get(clinic.ruth_next.manage_path()))
+    expect = visible_text(client.get(clinic.ruth_next.manage_path())).split("What to bring")[1]
+    assert expect.startswith(
+        " and expect Before your first visit, please fill in your health form online (about "
+        "5 minutes). On the day, arrive a few minutes early to settle in"
+    )
+    assert '<a href="#health-form">your health form</a>' in page and 'id="health-form"' in page
+    assert "10 minutes early" not in page
+
+
 def test_confirmation_and_reminder_emails_link_to_the_form(
     clinic, django_capture_on_commit_callbacks
 ):
@@ -267,6 +323,10 @@ def test_confirmation_and_reminder_emails_link_to_the_form(
     confirmation = next(m for m in mail.outbox if m.to == ["nora@example.com"])
     assert "please fill in our health form" in confirmation.body and link in confirmation.body
     assert f'href="{link}"' in html.unescape(confirmation.alternatives[0][0])
+    # The form is filled in online beforehand, not at the desk: a few minutes early is enough.
+    for body in (confirmation.body, html.unescape(confirmation.alternatives[0][0])):
+        assert body.index(link) < body.index("please arrive a few minutes early to settle in")
+        assert "10 minutes early" not in body
 
     mail.outbox.clear()
     with (

@@ -112,6 +112,23 @@ def test_my_progress_shows_only_the_people_under_the_signed_in_email(client, cli
     assert "Olga Stranger" not in page and 'data-value="9"' not in page
 
 
+def test_my_progress_table_scrolls_in_its_own_labelled_box_not_the_page(
+    client, clinic, four_sessions
+):
+    """On a phone the six columns may be wider than the screen: the table then scrolls
+    sideways in a box of its own, named by its caption and reachable by keyboard."""
+    sign_in(client, "ruth@example.com")
+    page = text(client.get("/my/progress/"))
+    box = re.search(r'<div class="table-responsive[^"]*"([^>]*)>\s*<table', page)
+    assert box, "the table is not in a scrolling box"
+    attributes = box.group(1)
+    assert 'role="region"' in attributes and 'tabindex="0"' in attributes
+    label = re.search(r'aria-labelledby="([^"]+)"', attributes).group(1)
+    assert re.search(rf'<caption id="{label}">The same figures</caption>', page)
+    assert re.search(r'<svg viewBox="0 0 \d+ \d+"[^>]*class="progress-svg"', page)
+    assert not re.search(r"<svg[^>]* width=", page)  # sized by the page, not in pixels
+
+
 def test_my_progress_needs_signing_in(client):
     assert client.get("/my/progress/").status_code == 302
 

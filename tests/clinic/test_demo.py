@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
@@ -68,6 +69,43 @@ def test_every_public_page_shows_what_a_visitor_expects(client, url, expected):
     ):
         assert phrase in page
     assert "cdn" not in page.lower()
+
+
+def test_the_demo_asks_for_the_health_form_online_before_the_first_visit(client):
+    """Not "arrive 10 minutes early to fill out a short intake form": the form is online,
+    emailed when one books; on the day, a few minutes early is enough."""
+    pages = [f"/services/{service.slug}/" for service in Service.objects.filter(active=True)]
+    pages += ["/visit/", "/articles/what-to-expect-at-your-first-visit/"]
+    with time_machine.travel(NOW, tick=False):
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            page = " ".join(re.sub(r"<[^>]+>", " ", text(response)).split())
+            assert "health form online" in page, url
+            assert "a few minutes early" in page, url
+            for old in ("10 minutes early", "ten minutes early", "intake form", "one-page health"):
+                assert old not in page, (url, old)
+
+
+def test_the_headers_links_come_in_the_order_they_are_seen(client):
+    """Tab follows the eye: on a phone "Book now" sits beside the clinic's name, above the
+    links; wider, it comes after them on one row. Each layout shows its own, in its place
+    (no CSS `order`), and hides the other's from every reader."""
+    page = client.get("/").content.decode()
+    header = page[page.index("<header") : page.index("</header>")]
+    links = [
+        (html.unescape(name), re.search(r'class="([^"]*)"', attributes))
+        for attributes, name in re.findall(r"<a ([^>]*)>([^<]+)</a>", header)
+    ]
+    assert [name for name, _class in links] == [
+        "Rimrock Massage & Bodywork", "Book now", "Services", "Therapists", "Articles", "Visit",
+        "My bookings", "Book now",
+    ]  # fmt: skip
+    phone, wide = (set(found.group(1).split()) for name, found in links if name == "Book now")
+    assert "d-md-none" in phone  # beside the name, until the links share its row
+    assert {"d-none", "d-md-inline-block"} <= wide  # last on that one row
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    assert not re.search(r"\border\s*:", css) and "row-reverse" not in css
 
 
 def test_home_page_jsonld_describes_the_clinic_as_a_local_business(client):

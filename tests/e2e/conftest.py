@@ -111,8 +111,12 @@ def shoot(request, page, viewport, _screenshot_root):
     def take(name: str) -> Path:
         path = folder / f"{name}.png"
         page.screenshot(path=path, full_page=True)
-        # Nothing may stick out sideways (WCAG 1.4.10 reflow): no horizontal scrolling.
-        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        # Nothing may stick out sideways (WCAG 1.4.10 reflow): no horizontal scrolling. Against
+        # the screen's width: a phone's browser widens its window (innerWidth) to fit a page
+        # that sticks out, so the window itself cannot tell.
+        overflow = page.evaluate(
+            "(width) => document.documentElement.scrollWidth - width", page.viewport_size["width"]
+        )
         assert overflow <= 0, f"{name}: the page scrolls sideways by {overflow}px on {page.url}"
         return path
 

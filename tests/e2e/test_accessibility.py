@@ -203,7 +203,8 @@ def test_book_and_cancel_with_the_keyboard_alone(page: Page, clinic):
     # Sending the empty form puts each error next to its field, tied to it for screen readers.
     tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("alert")).to_contain_text("Please check the highlighted fields")
+    expect(page.get_by_role("alert")).to_contain_text("Please check these 4 details")
+    expect(page.locator(".error-summary")).to_be_focused()
     for field in ["name", "email", "phone", "accept_policy"]:
         assert_error_announced(page, f"#id_{field}")
 

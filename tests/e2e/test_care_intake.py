@@ -69,7 +69,7 @@ def test_fill_in_the_health_form_at_phone_width(page: Page, shoot, clinic):
         "Standing at the grill all day"
     )
     expect(page.get_by_label("Right leg")).to_be_checked()
-    expect(page.locator(".care-errors")).to_be_focused()
+    expect(page.locator(".error-summary")).to_be_focused()
     check("pain-error")
     page.get_by_label("How bad is the pain right now?").fill("7")
     page.get_by_label("More than 3 months").check()

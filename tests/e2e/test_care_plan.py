@@ -28,7 +28,8 @@ def test_a_six_week_care_plan_on_a_phone(page: Page, shoot, clinic):
     reports.append(axe_violations(page))
     page.get_by_role("button", name="Book these sessions").click()
 
-    expect(page.get_by_role("status").first).to_contain_text("Your care plan is booked")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your care plan is booked")
+    expect(page.locator(".lead")).to_contain_text("An email with every date is on its way")
     shoot("03-booked")
     reports.append(axe_violations(page))
     booking = booking_on(page)
