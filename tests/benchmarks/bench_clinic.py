@@ -428,7 +428,7 @@ def http_figures(pages, args) -> tuple[dict, list[str], list[str]]:
 # machine whose speed drifts during the run (a shared one does) moves both alike; the turns
 # go round BESIDE_ROUNDS times and the median ratio counts, so one slow moment decides nothing.
 HELLO_BESIDE_SECONDS = 2
-BESIDE_ROUNDS = 3
+BESIDE_ROUNDS = 5
 
 
 def _beside(port: int, pages: list[dict], mode: str, args, found: dict) -> None:

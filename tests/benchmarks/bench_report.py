@@ -256,7 +256,8 @@ def print_scaling(runs: list[dict]) -> None:
         "a working day over 90 days), the free-times cache off (the setup in memory); the "
         "median of up to 7 runs. (×): the time as a multiple of a fixed pure-Python loop "
         "timed beside it, for comparing machines. The past-bookings row gives its change "
-        "against the same 5 × 30 without them."
+        "against the same 5 × 30 without them: three blocks of 25 runs with them in turn with "
+        "four without, each side the median of its blocks' least times."
     )
 
 
