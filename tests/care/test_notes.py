@@ -230,7 +230,7 @@ def test_cancelled_sessions_get_no_note_link_in_the_agenda(client, clinic):
     ],
 )
 def test_no_note_for_a_session_cancelled_missed_or_still_to_come(client, clinic, status, day, why):
-    booking = completed_session(clinic, day=day)
+    booking = completed_session(clinic, day=day, at="15:00")
     Booking.objects.filter(pk=booking.pk).update(status=status)
     client.force_login(clinic.maren_user)
     page = text(client.get(note_url(booking)))
