@@ -57,6 +57,7 @@ def test_sign_a_note_then_aftercare_on_a_phone(page: Page, shoot, clinic, browse
     page.get_by_label("Objective").fill("Tight left piriformis; gluteal trigger points.")
     page.get_by_label("Deep tissue").check()
     page.get_by_label("Trigger point therapy").check()
+    page.locator("#id_plan").fill("Weekly for three weeks, then review.")
     page.get_by_label("Pain now, after the session").select_option("3")
     page.get_by_label("Activity 1 the client finds hard").fill("Sitting through a workday")
     page.get_by_label("How well they can do activity 1").select_option("4")
