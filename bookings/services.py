@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import notifications
 from .freed import time_freed
@@ -298,6 +299,16 @@ def booking_cancel(
     return booking
 
 
+SIGNED_NOTE = gettext_lazy(
+    "This session has a signed treatment note: it took place, so it stays completed."
+)
+
+
+def has_signed_note(booking: Booking) -> bool:
+    """Whether the session's treatment note (care) is signed: it took place."""
+    return Booking.objects.filter(pk=booking.pk, treatment_note__signed_at__isnull=False).exists()
+
+
 def booking_set_status(
     *, booking: Booking, status: str, by: AbstractBaseUser, now: datetime
 ) -> bool:
@@ -306,14 +317,9 @@ def booking_set_status(
     A session with a signed treatment note took place: it stays completed (BookingError).
     """
     with transaction.atomic():
-        signed = Booking.objects.filter(pk=booking.pk, treatment_note__signed_at__isnull=False)
-        if status != Booking.Status.COMPLETED and signed.exists():
+        if status != Booking.Status.COMPLETED and has_signed_note(booking):
             raise BookingError(
-                _(
-                    "%(reference)s has a signed treatment note: the session took place, so it "
-                    "stays completed."
-                )
-                % {"reference": booking.reference},
+                _("%(reference)s: %(why)s") % {"reference": booking.reference, "why": SIGNED_NOTE},
                 "signed_note",
             )
         updated = (

@@ -227,10 +227,11 @@ def _note_post(request, model_admin, booking, note):
         messages.error(request, _("This note is signed and cannot be changed; add an addendum."))
         return HttpResponseRedirect(request.path)
     if not notes.may_write(request.user, booking, now=now):
-        if notes.why_no_note(booking, now=now):
-            messages.error(request, notes.why_no_note(booking, now=now))
-            return HttpResponseRedirect(request.path)
-        raise Http404
+        why = notes.why_no_note(booking, now=now)
+        if not why:
+            raise Http404
+        messages.error(request, why)
+        return HttpResponseRedirect(request.path)
     form = _note_form(booking, note, request.POST, signing=action == "sign")
     if not form.is_valid():
         return _note_render(request, model_admin, booking, note, form=form, status=400)
@@ -261,16 +262,13 @@ def _addendum_post(request, model_admin, booking, note, now):
 
 @sensitive_variables()
 def _note_render(request, model_admin, booking, note, *, form=None, addendum=None, status=200):
+    now = timezone.now()
     if note is not None and status == 200:
-        notes.note_read(note=note, user=request.user, now=timezone.now())
+        notes.note_read(note=note, user=request.user, now=now)
     elif status == 200:  # no note yet: the page still shows the session's scores
         notes.scores_read(
-            client_id=booking.client_id,
-            booking_id=booking.pk,
-            user=request.user,
-            now=timezone.now(),
+            client_id=booking.client_id, booking_id=booking.pk, user=request.user, now=now
         )
-    now = timezone.now()
     writable = notes.may_write(request.user, booking, now=now) and not (note and note.locked)
     pain_after, activities, before = _measures(booking)
     context = {

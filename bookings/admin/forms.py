@@ -11,6 +11,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import services
 from ..availability import local_datetime
 from ..forms import validate_phone
 from ..models import Booking, Room, Service, Therapist, WorkingHours
@@ -329,17 +330,9 @@ class BookingAdminForm(forms.ModelForm):
         if (
             status != self.instance.status
             and status != Booking.Status.COMPLETED
-            and Booking.objects.filter(
-                pk=self.instance.pk, treatment_note__signed_at__isnull=False
-            ).exists()
+            and services.has_signed_note(self.instance)
         ):
-            raise ValidationError(
-                _(
-                    "This session has a signed treatment note: it took place, so it stays "
-                    "completed."
-                ),
-                code="signed_note",
-            )
+            raise ValidationError(services.SIGNED_NOTE, code="signed_note")
         if (
             status in {Booking.Status.COMPLETED, Booking.Status.NO_SHOW}
             and status != self.instance.status
